@@ -1,0 +1,13 @@
+using System.CommandLine;
+
+namespace ServeSharp.Cli.Commands;
+
+/// <summary>The verbs of the <c>servesharp</c> tool, in help order.</summary>
+internal static class CommandCatalog
+{
+    public static IEnumerable<Command> All()
+    {
+        // One line per verb, e.g.: yield return ServeCommand.Create();
+        yield break;
+    }
+}
