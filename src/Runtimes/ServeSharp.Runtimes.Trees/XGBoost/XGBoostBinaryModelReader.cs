@@ -53,16 +53,46 @@ internal sealed class XGBoostBinaryModelReader
             throw new FormatException($"invalid feature count {featureCount} or class count {classCount}");
         }
 
-        var objective = ReadString("objective name");
-        var booster = ReadString("booster name");
+        var hasAttributes = BinaryPrimitives.ReadInt32LittleEndian(learner[12..]) != 0;
+        var hasMetrics = BinaryPrimitives.ReadInt32LittleEndian(learner[16..]) != 0;
+        var objective = ReadString("objective name", 1024);
+        var booster = ReadString("booster name", 1024);
         var common = (Objective: objective, BaseScore: baseScore, Features: (int)featureCount, Classes: classCount,
             Targets: targetCount is 0 or > int.MaxValue ? 1 : (int)targetCount, Legacy: major < 1);
-        return booster switch
+        var result = booster switch
         {
             "gbtree" or "dart" => ReadTrees(common, booster),
             "gblinear" => ReadLinear(common),
             _ => throw new FormatException($"unsupported booster '{booster}' (expected gbtree, dart or gblinear)"),
         };
+
+        // Attributes (vector of string pairs) and evaluation metric names (vector of strings) follow; they do not
+        // affect prediction but are read so a truncated file is recognised as such.
+        if (hasAttributes)
+        {
+            ReadStrings("attributes", pairs: true);
+        }
+
+        if (hasMetrics)
+        {
+            ReadStrings("evaluation metrics", pairs: false);
+        }
+
+        return result;
+    }
+
+    private void ReadStrings(string what, bool pairs)
+    {
+        var count = BinaryPrimitives.ReadUInt64LittleEndian(Take(8, what + " count"));
+        if (count > (ulong)(_bytes.Length - _pos) / 8)
+        {
+            throw new FormatException($"{what} claims {count} entries, which do not fit in the file");
+        }
+
+        for (ulong i = 0; i < count * (pairs ? 2UL : 1UL); i++)
+        {
+            ReadString(what, int.MaxValue);
+        }
     }
 
     private XGBoostBooster ReadTrees((string Objective, float BaseScore, int Features, int Classes, int Targets, bool Legacy) c, string booster)
@@ -170,10 +200,10 @@ internal sealed class XGBoostBinaryModelReader
         return result;
     }
 
-    private string ReadString(string what)
+    private string ReadString(string what, int maxLength)
     {
         var length = BinaryPrimitives.ReadUInt64LittleEndian(Take(8, what + " length"));
-        if (length > 1024)
+        if (length > (ulong)maxLength)
         {
             throw new FormatException($"{what} claims {length} bytes");
         }

@@ -8,6 +8,9 @@ namespace ServeSharp.Runtimes.Trees.XGBoost;
 /// </summary>
 internal sealed class XGBoostPredictor
 {
+    /// <summary>Upper bound on classes/targets, so a corrupt count cannot trigger a huge allocation.</summary>
+    public const int MaxOutputGroups = 1 << 16;
+
     private readonly XGBoostObjective _objective;
     private readonly TreeEnsemble? _ensemble;
     private readonly float[]? _linearWeights;
@@ -41,6 +44,11 @@ internal sealed class XGBoostPredictor
         var objective = XGBoostObjective.Create(booster.Objective);
         var baseMargin = booster.BaseScoreIsMargin ? booster.BaseScore : objective.ProbToMargin(booster.BaseScore);
         var groups = booster.OutputGroups;
+        if (groups > MaxOutputGroups)
+        {
+            throw new FormatException($"{groups} output groups (num_class/num_target) exceed the limit of {MaxOutputGroups}");
+        }
+
         if (booster.FeatureCount <= 0)
         {
             throw new FormatException($"num_feature is {booster.FeatureCount}");
