@@ -49,6 +49,12 @@ if (readyDelayMs > 0)
 var builder = WebApplication.CreateSlimBuilder();
 builder.Logging.ClearProviders();
 builder.WebHost.ConfigureKestrel(k => k.ListenLocalhost(port, o => o.Protocols = HttpProtocols.Http1AndHttp2));
+if (ignoreSigterm)
+{
+    // The default console lifetime would shut the host down on SIGTERM regardless of our handler.
+    builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, IgnoreSignalsLifetime>();
+}
+
 var app = builder.Build();
 
 var requests = 0L;
@@ -96,3 +102,11 @@ Console.WriteLine($"replica {replica} listening on {port}");
 await app.RunAsync();
 child?.Kill();
 return 0;
+
+/// <summary>A host lifetime that does not react to SIGTERM/SIGINT (for the stop-escalation test).</summary>
+internal sealed class IgnoreSignalsLifetime : Microsoft.Extensions.Hosting.IHostLifetime
+{
+    public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
