@@ -17,6 +17,16 @@ public static class TestReplica
             ["http"],
             probe ?? ReadinessProbe.Tcp);
 
+    /// <summary>A template with an extra HTTP/2-only <c>grpc</c> port, like a model server's separate gRPC port.</summary>
+    public static ProcessTemplate WithGrpcPort() =>
+        new(
+            "dotnet",
+            [DllPath, "--port", "$(PORT_HTTP)", "--grpc-port", "$(PORT_GRPC)", "--replica", "$(REPLICA_ID)"],
+            new Dictionary<string, string>(),
+            null,
+            ["http", "grpc"],
+            ReadinessProbe.Tcp);
+
     private static string Locate()
     {
         // tests/ServeSharp.Local.Tests/bin/<Config>/net10.0/ → tests/ServeSharp.Local.TestReplica/bin/<Config>/net10.0/
