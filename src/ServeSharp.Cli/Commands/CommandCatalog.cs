@@ -7,7 +7,7 @@ internal static class CommandCatalog
 {
     public static IEnumerable<Command> All()
     {
-        // One line per verb, e.g.: yield return ServeCommand.Create();
-        yield break;
+        // One line per verb.
+        yield return ServeCommand.Create();
     }
 }

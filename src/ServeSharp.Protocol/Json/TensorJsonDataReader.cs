@@ -67,7 +67,7 @@ public static class TensorJsonDataReader
                 default:
                     if (index >= count)
                     {
-                        throw CountMismatch(what, shape, count, CountRemaining(ref reader, index, depth));
+                        throw CountMismatch(what, shape, count, CountRemaining(ref reader, index + 1L, depth));
                     }
 
                     if (!TParser.TryParse(ref reader, out result[index]))
