@@ -1,0 +1,44 @@
+namespace ServeSharp.Runtimes.Trees.Engine;
+
+public sealed partial class TreeEnsemble
+{
+    /// <summary>Everything <see cref="TreeEnsembleBuilder"/> hands over; arrays are owned by the ensemble.</summary>
+    internal sealed class Parts
+    {
+        public required int FeatureCount { get; init; }
+        public required int OutputCount { get; init; }
+        public required SplitComparison Comparison { get; init; }
+        public required AccumulationPrecision Accumulation { get; init; }
+        public required bool CastFeaturesToFloat32 { get; init; }
+        public required bool CategoryInSetGoesLeft { get; init; }
+        public required CategoryCast CategoryCast { get; init; }
+        public required double[] BaseScores { get; init; }
+        public required double? Divisor { get; init; }
+        public required TreeNode[] Nodes { get; init; }
+        public required int[] Roots { get; init; }
+        public required int[] TreeOutputs { get; init; }
+        public required double[] TreeWeights { get; init; }
+        public required double[] LeafValues { get; init; }
+        public required uint[] Bitsets { get; init; }
+        public required double[] LinearConstants { get; init; }
+        public required int[] LinearStarts { get; init; }
+        public required int[] LinearFeatures { get; init; }
+        public required double[] LinearCoefficients { get; init; }
+    }
+
+    /// <summary>Numeric split comparison, specialised per ensemble through a struct type argument.</summary>
+    private interface ISplitComparer
+    {
+        static abstract bool GoesLeft(double x, double threshold);
+    }
+
+    private readonly struct LessThan : ISplitComparer
+    {
+        public static bool GoesLeft(double x, double threshold) => x < threshold;
+    }
+
+    private readonly struct LessOrEqual : ISplitComparer
+    {
+        public static bool GoesLeft(double x, double threshold) => x <= threshold;
+    }
+}

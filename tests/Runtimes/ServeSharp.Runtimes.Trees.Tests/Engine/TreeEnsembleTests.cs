@@ -1,0 +1,307 @@
+using ServeSharp.Runtimes.Trees.Engine;
+
+namespace ServeSharp.Runtimes.Trees.Tests.Engine;
+
+public sealed class TreeEnsembleTests
+{
+    // A stump on feature 0 at threshold t: left leaf -1, right leaf +1.
+    private static TreeArrays Stump(double threshold, int feature = 0, bool defaultLeft = false,
+        MissingValueRule rule = MissingValueRule.NaN, uint[]? bitset = null, double left = -1, double right = 1) => new()
+    {
+        LeftChild = [1, -1, -1],
+        RightChild = [2, -1, -1],
+        SplitFeature = [feature, 0, 0],
+        Threshold = [threshold, 0, 0],
+        LeafValues = [0, left, right],
+        DefaultLeft = [defaultLeft, false, false],
+        MissingRule = [rule, MissingValueRule.NaN, MissingValueRule.NaN],
+        CategoryBitsets = bitset is null ? null : [bitset, null, null],
+    };
+
+    private static double Predict(TreeEnsemble ensemble, params double[] row)
+    {
+        var output = new double[ensemble.OutputCount];
+        ensemble.PredictRaw(row, output);
+        return output[0];
+    }
+
+    private static TreeEnsemble One(TreeArrays tree, Action<TreeEnsembleBuilder>? configure = null, int features = 1)
+    {
+        var builder = new TreeEnsembleBuilder(features, 1);
+        configure?.Invoke(builder);
+        builder.AddTree(tree);
+        return builder.Build();
+    }
+
+    [Fact]
+    public void Comparison_AtThreshold_LessOrEqualGoesLeftLessThanGoesRight()
+    {
+        Assert.Equal(-1, Predict(One(Stump(0.5)), 0.5));
+        Assert.Equal(1, Predict(One(Stump(0.5), b => b.Comparison = SplitComparison.LessThan), 0.5));
+        Assert.Equal(-1, Predict(One(Stump(0.5), b => b.Comparison = SplitComparison.LessThan), 0.49));
+    }
+
+    [Theory]
+    [InlineData(false, 1)]
+    [InlineData(true, -1)]
+    public void NaN_GoesToDefaultChild(bool defaultLeft, double expected)
+    {
+        Assert.Equal(expected, Predict(One(Stump(0.5, defaultLeft: defaultLeft)), double.NaN));
+        Assert.Equal(expected, Predict(One(Stump(0.5, defaultLeft: defaultLeft), b => b.Comparison = SplitComparison.LessThan), double.NaN));
+    }
+
+    [Fact]
+    public void NaNAsZero_ComparesZeroAndIgnoresDefault()
+    {
+        // NaN → 0 → 0 <= 0.5 → left although the default is right; and 0 <= -0.5 fails → right although default left.
+        Assert.Equal(-1, Predict(One(Stump(0.5, rule: MissingValueRule.NaNAsZero)), double.NaN));
+        Assert.Equal(1, Predict(One(Stump(-0.5, defaultLeft: true, rule: MissingValueRule.NaNAsZero)), double.NaN));
+    }
+
+    [Fact]
+    public void ZeroOrNaN_SendsZeroAndNaNToDefault()
+    {
+        var ensemble = One(Stump(-0.5, defaultLeft: true, rule: MissingValueRule.ZeroOrNaN));
+        Assert.Equal(-1, Predict(ensemble, double.NaN));
+        Assert.Equal(-1, Predict(ensemble, 0.0));
+        Assert.Equal(-1, Predict(ensemble, 1e-36));
+        Assert.Equal(1, Predict(ensemble, 1e-30));
+        Assert.Equal(-1, Predict(ensemble, -1.0));
+    }
+
+    [Fact]
+    public void Categorical_InSetGoesConfiguredSide_NotInSetAndInvalidGoOther()
+    {
+        uint[] set = [0b1010, 1u << 1]; // categories 1, 3, 33
+        var lgb = One(Stump(0, bitset: set));
+        Assert.Equal(-1, Predict(lgb, 1));
+        Assert.Equal(-1, Predict(lgb, 3.7)); // truncated to 3
+        Assert.Equal(-1, Predict(lgb, 33));
+        Assert.Equal(1, Predict(lgb, 2));
+        Assert.Equal(1, Predict(lgb, 64)); // beyond the bitset
+        Assert.Equal(1, Predict(lgb, -1));
+        Assert.Equal(1, Predict(lgb, 1e300));
+        Assert.Equal(1, Predict(lgb, double.NaN)); // default right
+
+        var xgb = One(Stump(0, defaultLeft: true, bitset: set), b =>
+        {
+            b.CategoryInSetGoesLeft = false;
+            b.CategoryCast = CategoryCast.RejectNegative;
+        });
+        Assert.Equal(1, Predict(xgb, 1));
+        Assert.Equal(-1, Predict(xgb, 2));
+        Assert.Equal(-1, Predict(xgb, double.NaN)); // default left
+    }
+
+    [Fact]
+    public void Categorical_SmallNegative_TruncatesToZeroOnlyUnderTruncateTowardZero()
+    {
+        uint[] set = [1]; // category 0
+        Assert.Equal(-1, Predict(One(Stump(0, bitset: set)), -0.5));
+        Assert.Equal(1, Predict(One(Stump(0, bitset: set), b => b.CategoryCast = CategoryCast.RejectNegative), -0.5));
+    }
+
+    [Fact]
+    public void CastFeaturesToFloat32_ChangesComparisonAgainstDoubleThreshold()
+    {
+        // (float)0.1 = 0.100000001490116... > 0.1
+        Assert.Equal(-1, Predict(One(Stump(0.1)), 0.1));
+        Assert.Equal(1, Predict(One(Stump(0.1), b => b.CastFeaturesToFloat32 = true), 0.1));
+    }
+
+    [Fact]
+    public void Float32Accumulation_RoundsEveryAddition()
+    {
+        var builder = new TreeEnsembleBuilder(1, 1) { Accumulation = AccumulationPrecision.Float32, BaseScores = [0.5] };
+        var leaves = new[] { 0.1, 1e-8, 0.2, 1e-8, 0.3 };
+        foreach (var v in leaves)
+        {
+            builder.AddTree(Stump(0.5, left: v, right: v), weight: 0.7);
+        }
+
+        var expected = 0.5f;
+        foreach (var v in leaves)
+        {
+            expected += (float)v * 0.7f;
+        }
+
+        var actual = Predict(builder.Build(), 0.0);
+        Assert.Equal(expected, actual);
+        Assert.Equal(actual, (float)actual); // exactly a float
+    }
+
+    [Fact]
+    public void Float64Accumulation_WeightsAndBaseScoresPerOutput()
+    {
+        var builder = new TreeEnsembleBuilder(2, 2) { BaseScores = [10, 20] };
+        builder.AddTree(Stump(0.5, feature: 0), outputIndex: 0, weight: 0.1);
+        builder.AddTree(Stump(0.5, feature: 1), outputIndex: 1, weight: 0.3);
+        builder.AddTree(Stump(0.5, feature: 1), outputIndex: 0);
+        var ensemble = builder.Build();
+        var output = new double[2];
+        ensemble.PredictRaw([0.0, 1.0], output);
+        Assert.Equal(10 + -1 * 0.1 + 1, output[0]);
+        Assert.Equal(20 + 1 * 0.3, output[1]);
+    }
+
+    [Fact]
+    public void VectorLeaves_AddToEveryOutput_AndDivisorAverages()
+    {
+        var tree = new TreeArrays
+        {
+            LeftChild = [1, -1, -1],
+            RightChild = [2, -1, -1],
+            SplitFeature = [0, 0, 0],
+            Threshold = [0.5, 0, 0],
+            LeafValues = [0, 0, 0, 0.9, 0.1, 0.0, 0.2, 0.3, 0.5],
+            LeafWidth = 3,
+        };
+        var builder = new TreeEnsembleBuilder(1, 3) { Divisor = 2 };
+        builder.AddTree(tree);
+        builder.AddTree(tree);
+        var ensemble = builder.Build();
+        var output = new double[6];
+        ensemble.PredictRaw([0.0, 1.0], 2, output);
+        Assert.Equal(new[] { (0.9 + 0.9) / 2, (0.1 + 0.1) / 2, 0, (0.2 + 0.2) / 2, (0.3 + 0.3) / 2, (0.5 + 0.5) / 2 }, output);
+    }
+
+    [Fact]
+    public void LinearLeaf_UsesModel_FallsBackToLeafValueOnNaN()
+    {
+        var tree = Stump(0.5, left: 7, right: 8) is var s
+            ? new TreeArrays
+            {
+                LeftChild = s.LeftChild, RightChild = s.RightChild, SplitFeature = s.SplitFeature,
+                Threshold = s.Threshold, LeafValues = s.LeafValues,
+                LinearLeaves = [null, new LinearLeaf(1.0, [1, 0], [2.0, 3.0]), null],
+            }
+            : throw new InvalidOperationException();
+        var ensemble = One(tree, features: 2);
+        Assert.Equal(1.0 + 2.0 * 10 + 3.0 * 0.25, Predict(ensemble, 0.25, 10));
+        Assert.Equal(7, Predict(ensemble, 0.25, double.NaN));
+        Assert.Equal(8, Predict(ensemble, 0.75, 10));
+    }
+
+    [Fact]
+    public void Batch_EqualsSingleRow_AcrossBlockBoundaries()
+    {
+        var random = new Random(42);
+        const int features = 5;
+        var builder = new TreeEnsembleBuilder(features, 2);
+        for (var t = 0; t < 20; t++)
+        {
+            builder.AddTree(RandomTree(random, features, depth: 4), outputIndex: t % 2, weight: 0.5 + random.NextDouble());
+        }
+
+        var ensemble = builder.Build();
+        const int rows = 150;
+        var x = new double[rows * features];
+        for (var i = 0; i < x.Length; i++)
+        {
+            x[i] = i % 17 == 0 ? double.NaN : random.NextDouble();
+        }
+
+        var batch = new double[rows * 2];
+        ensemble.PredictRaw(x, rows, batch);
+        var single = new double[2];
+        for (var r = 0; r < rows; r++)
+        {
+            ensemble.PredictRaw(x.AsSpan(r * features, features), single);
+            Assert.Equal(single[0], batch[r * 2]);
+            Assert.Equal(single[1], batch[r * 2 + 1]);
+        }
+
+        Assert.NotEqual(batch[0], batch[2]);
+    }
+
+    [Fact]
+    public void UnreachableNodes_AreDropped()
+    {
+        var tree = new TreeArrays
+        {
+            LeftChild = [1, -1, -1, 0],
+            RightChild = [2, -1, -1, 0],
+            SplitFeature = [0, 0, 0, 99],
+            Threshold = [0.5, 0, 0, 0],
+            LeafValues = [0, -1, 1, 0],
+        };
+        var ensemble = One(tree);
+        Assert.Equal(3, ensemble.NodeCount);
+        Assert.Equal(1, Predict(ensemble, 0.7));
+    }
+
+    [Fact]
+    public void PredictRaw_WrongLengths_Throw()
+    {
+        var ensemble = One(Stump(0.5), features: 1);
+        Assert.Throws<ArgumentException>(() => ensemble.PredictRaw(new double[2], new double[1]));
+        Assert.Throws<ArgumentException>(() => ensemble.PredictRaw(new double[2], 2, new double[1]));
+    }
+
+    public static TheoryData<string, TreeArrays> BadTrees => new()
+    {
+        { "reached twice", new TreeArrays { LeftChild = [1, 0], RightChild = [1, 0], SplitFeature = [0, 0], Threshold = [0, 0], LeafValues = [0, 0] } },
+        { "reached twice", new TreeArrays { LeftChild = [0], RightChild = [0], SplitFeature = [0], Threshold = [0], LeafValues = [0] } },
+        { "reached twice", new TreeArrays { LeftChild = [1, -1], RightChild = [1, -1], SplitFeature = [0, 0], Threshold = [0, 0], LeafValues = [0, 0] } },
+        { "child index 5", new TreeArrays { LeftChild = [5, -1], RightChild = [1, -1], SplitFeature = [0, 0], Threshold = [0, 0], LeafValues = [0, 0] } },
+        { "child index -3", new TreeArrays { LeftChild = [1, -1], RightChild = [-3, -1], SplitFeature = [0, 0], Threshold = [0, 0], LeafValues = [0, 0] } },
+        { "feature 7", new TreeArrays { LeftChild = [1, -1, -1], RightChild = [2, -1, -1], SplitFeature = [7, 0, 0], Threshold = [0, 0, 0], LeafValues = [0, 0, 0] } },
+        { "feature -1", new TreeArrays { LeftChild = [1, -1, -1], RightChild = [2, -1, -1], SplitFeature = [-1, 0, 0], Threshold = [0, 0, 0], LeafValues = [0, 0, 0] } },
+        { "Threshold has 1", new TreeArrays { LeftChild = [1, -1, -1], RightChild = [2, -1, -1], SplitFeature = [0, 0, 0], Threshold = [0], LeafValues = [0, 0, 0] } },
+        { "LeafValues has 2", new TreeArrays { LeftChild = [1, -1, -1], RightChild = [2, -1, -1], SplitFeature = [0, 0, 0], Threshold = [0, 0, 0], LeafValues = [0, 0] } },
+        { "leaf width 2", new TreeArrays { LeftChild = [-1], RightChild = [-1], SplitFeature = [0], Threshold = [0], LeafValues = [0, 0], LeafWidth = 2 } },
+        { "no nodes", new TreeArrays { LeftChild = [], RightChild = [], SplitFeature = [], Threshold = [], LeafValues = [] } },
+        { "linear leaf 0 uses feature 3", new TreeArrays { LeftChild = [-1], RightChild = [-1], SplitFeature = [0], Threshold = [0], LeafValues = [0], LinearLeaves = [new LinearLeaf(0, [3], [1])] } },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadTrees))]
+    public void AddTree_InconsistentTree_ThrowsNamingTheProblem(string expected, TreeArrays tree)
+    {
+        var builder = new TreeEnsembleBuilder(2, 1);
+        var error = Assert.Throws<TreeStructureException>(() => builder.AddTree(tree));
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddTree_OutputIndexOutOfRange_Throws()
+    {
+        var builder = new TreeEnsembleBuilder(1, 2);
+        Assert.Throws<TreeStructureException>(() => builder.AddTree(Stump(0.5), outputIndex: 2));
+        Assert.Throws<TreeStructureException>(() => builder.AddTree(Stump(0.5), weight: double.NaN));
+    }
+
+    [Fact]
+    public void Build_WrongBaseScoreCount_Throws()
+    {
+        var builder = new TreeEnsembleBuilder(1, 2) { BaseScores = [1] };
+        Assert.Throws<TreeStructureException>(builder.Build);
+    }
+
+    private static TreeArrays RandomTree(Random random, int features, int depth)
+    {
+        var n = (1 << (depth + 1)) - 1;
+        var left = new int[n];
+        var right = new int[n];
+        var feature = new int[n];
+        var threshold = new double[n];
+        var values = new double[n];
+        var defaultLeft = new bool[n];
+        for (var i = 0; i < n; i++)
+        {
+            var internalNode = 2 * i + 2 < n;
+            left[i] = internalNode ? 2 * i + 1 : -1;
+            right[i] = internalNode ? 2 * i + 2 : -1;
+            feature[i] = random.Next(features);
+            threshold[i] = random.NextDouble();
+            values[i] = random.NextDouble() - 0.5;
+            defaultLeft[i] = random.Next(2) == 0;
+        }
+
+        return new TreeArrays
+        {
+            LeftChild = left, RightChild = right, SplitFeature = feature, Threshold = threshold,
+            LeafValues = values, DefaultLeft = defaultLeft,
+        };
+    }
+}

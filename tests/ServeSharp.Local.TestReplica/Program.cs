@@ -1,0 +1,98 @@
+// A tiny real HTTP server the Local tests start as a replica process through the supervisor.
+// Args: --port N (required), --replica ID, --ready-delay-ms N (listen only after the delay),
+// --ignore-sigterm (forces the supervisor to escalate to kill), --spawn-child (starts `sleep` so tree-kill is observable).
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+var port = 0;
+var replica = "r";
+var readyDelayMs = 0;
+var ignoreSigterm = false;
+var spawnChild = false;
+for (var i = 0; i < args.Length; i++)
+{
+    switch (args[i])
+    {
+        case "--port": port = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
+        case "--replica": replica = args[++i]; break;
+        case "--ready-delay-ms": readyDelayMs = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
+        case "--ignore-sigterm": ignoreSigterm = true; break;
+        case "--spawn-child": spawnChild = true; break;
+        default: Console.Error.WriteLine($"unknown argument {args[i]}"); return 2;
+    }
+}
+
+if (port <= 0)
+{
+    Console.Error.WriteLine("--port is required");
+    return 2;
+}
+
+using var sigterm = ignoreSigterm
+    ? PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; Console.WriteLine("ignoring SIGTERM"); })
+    : null;
+
+Process? child = null;
+if (spawnChild)
+{
+    child = Process.Start(new ProcessStartInfo("sleep", "600") { UseShellExecute = false });
+    Console.WriteLine($"child pid {child!.Id}");
+}
+
+if (readyDelayMs > 0)
+{
+    await Task.Delay(readyDelayMs);
+}
+
+var builder = WebApplication.CreateSlimBuilder();
+builder.Logging.ClearProviders();
+builder.WebHost.ConfigureKestrel(k => k.ListenLocalhost(port, o => o.Protocols = HttpProtocols.Http1AndHttp2));
+var app = builder.Build();
+
+var requests = 0L;
+app.MapGet("/healthz", () => Results.Text("ok"));
+app.MapGet("/child", () => Results.Text(child?.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"));
+app.MapPost("/crash", () =>
+{
+    Console.WriteLine("crashing on request");
+    Environment.Exit(3);
+});
+app.Map("/trailers", async (HttpContext ctx) =>
+{
+    ctx.Response.ContentType = "application/grpc";
+    ctx.Response.AppendTrailer("grpc-status", "0");
+    ctx.Response.AppendTrailer("x-replica", replica);
+    await ctx.Response.WriteAsync(ctx.Request.Protocol);
+});
+app.Map("/{**rest}", async (HttpContext ctx) =>
+{
+    var n = Interlocked.Increment(ref requests);
+    if (ctx.Request.Query.TryGetValue("sleepMs", out var sleep))
+    {
+        await Task.Delay(int.Parse(sleep.ToString(), System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    using var reader = new StreamReader(ctx.Request.Body);
+    var body = await reader.ReadToEndAsync();
+    ctx.Response.ContentType = "application/json";
+    await ctx.Response.WriteAsync(JsonSerializer.Serialize(new
+    {
+        replica,
+        port,
+        path = ctx.Request.Path.Value,
+        query = ctx.Request.QueryString.Value,
+        host = ctx.Request.Host.Value,
+        protocol = ctx.Request.Protocol,
+        method = ctx.Request.Method,
+        body,
+        count = n,
+        env = Environment.GetEnvironmentVariable("TEST_REPLICA_ENV"),
+    }));
+});
+
+Console.WriteLine($"replica {replica} listening on {port}");
+await app.RunAsync();
+child?.Kill();
+return 0;
