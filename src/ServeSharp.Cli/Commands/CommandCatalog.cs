@@ -9,5 +9,6 @@ internal static class CommandCatalog
     {
         // One line per verb.
         yield return ServeCommand.Create();
+        yield return StorageInitializerCommand.Create();
     }
 }
