@@ -8,6 +8,7 @@ internal static class CommandCatalog
     public static IEnumerable<Command> All()
     {
         // One line per verb, e.g.: yield return ServeCommand.Create();
-        yield break;
+        yield return ValidateCommand.Create();
+        yield return ApplyCommand.Create();
     }
 }
