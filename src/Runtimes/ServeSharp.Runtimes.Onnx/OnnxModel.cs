@@ -1,0 +1,210 @@
+using System.Text;
+using Microsoft.ML.OnnxRuntime;
+using ServeSharp.Abstractions;
+using ModelMetadata = ServeSharp.Abstractions.ModelMetadata;
+
+namespace ServeSharp.Runtimes.Onnx;
+
+/// <summary>
+/// A loaded ONNX graph. V2 requests bind inputs by name; a V1 request's single input (<c>input-0</c>) feeds the
+/// graph's first input. Numeric inputs are converted to the element type the graph declares (V1 JSON arrives as
+/// FP64/INT64, see <see cref="NumericCoercion"/>). Only the requested outputs are computed. Thread-safe:
+/// ONNX Runtime sessions accept concurrent runs.
+/// </summary>
+internal sealed class OnnxModel : IModel
+{
+    private readonly InferenceSession _session;
+    private readonly RunOptions _runOptions;
+    private readonly OnnxInputSpec[] _inputs;
+    private readonly string[] _inputNames;
+    private readonly OnnxOutputSpec[] _outputs;
+    private readonly string[] _outputNames;
+    private readonly string _inputList;
+    private volatile bool _disposed;
+
+    public OnnxModel(string name, string filePath, InferenceSession session, OnnxInputSpec[] inputs, OnnxOutputSpec[] outputs, ModelMetadata metadata)
+    {
+        Name = name;
+        FilePath = filePath;
+        _session = session;
+        _runOptions = new RunOptions();
+        _inputs = inputs;
+        _inputNames = Array.ConvertAll(inputs, i => i.Name);
+        _outputs = outputs;
+        _outputNames = Array.ConvertAll(outputs, o => o.Name);
+        _inputList = string.Join(", ", inputs.Select(i => $"'{i.Name}' ({i.DataType.ToWireName()} {i.DescribeShape()})"));
+        Metadata = metadata;
+    }
+
+    /// <inheritdoc />
+    public string Name { get; }
+
+    /// <summary>The .onnx file the model was loaded from.</summary>
+    public string FilePath { get; }
+
+    /// <inheritdoc />
+    public ModelMetadata Metadata { get; }
+
+    /// <inheritdoc />
+    public ValueTask<InferenceResponse> PredictAsync(InferenceRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (_disposed)
+        {
+            throw InferenceException.ModelNotReady(Name, "The model is unloading.");
+        }
+
+        var selected = SelectOutputs(request.Outputs);
+        var bindings = new OnnxInputBinding[_inputs.Length];
+        try
+        {
+            var values = BindInputs(request, bindings);
+            var outputNames = selected is null ? _outputNames : Array.ConvertAll(selected, o => o.Name);
+            var specs = selected ?? _outputs;
+            using var results = Run(values, outputNames);
+            var tensors = new Tensor[specs.Length];
+            for (var i = 0; i < tensors.Length; i++)
+            {
+                tensors[i] = OnnxOutputReader.Read(specs[i].Name, specs[i].DataType, results[i]);
+            }
+
+            return ValueTask.FromResult(new InferenceResponse(Name, tensors) { Id = request.Id });
+        }
+        finally
+        {
+            for (var i = 0; i < bindings.Length; i++)
+            {
+                bindings[i].Dispose();
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync()
+    {
+        if (!_disposed)
+        {
+            _disposed = true;
+            _session.Dispose();
+            _runOptions.Dispose();
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private OrtValue[] BindInputs(InferenceRequest request, OnnxInputBinding[] bindings)
+    {
+        var values = new OrtValue[_inputs.Length];
+        var inputs = request.Inputs;
+
+        // V1 has no input names: its single input feeds the graph's first input, whatever the codec called it.
+        if (request.Protocol == InferenceProtocol.V1 && inputs.Count == 1 && IndexOfInput(inputs[0].Name) < 0 && _inputs.Length > 0)
+        {
+            bindings[0] = OnnxInputBinding.Bind(inputs[0], _inputs[0], Name);
+            values[0] = bindings[0].Value!;
+        }
+        else
+        {
+            foreach (var input in inputs)
+            {
+                var index = IndexOfInput(input.Name);
+                if (index < 0)
+                {
+                    throw InferenceException.InvalidInput(
+                        $"Model '{Name}' has no input named '{input.Name}'. Its inputs are: {_inputList}.");
+                }
+
+                if (values[index] is not null)
+                {
+                    throw InferenceException.InvalidInput($"Input '{input.Name}' appears more than once in the request.");
+                }
+
+                bindings[index] = OnnxInputBinding.Bind(input, _inputs[index], Name);
+                values[index] = bindings[index].Value!;
+            }
+        }
+
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (values[i] is null)
+            {
+                throw InferenceException.InvalidInput(MissingInputMessage(_inputs[i], request.Protocol));
+            }
+        }
+
+        return values;
+    }
+
+    private string MissingInputMessage(OnnxInputSpec missing, InferenceProtocol protocol)
+    {
+        var message = new StringBuilder()
+            .Append($"Input '{missing.Name}' ({missing.DataType.ToWireName()} {missing.DescribeShape()}) of model '{Name}' ")
+            .Append($"is missing from the request. The model needs {_inputs.Length} input(s): {_inputList}.");
+        if (protocol == InferenceProtocol.V1)
+        {
+            message.Append(" A V1 request carries a single input; send several inputs with the V2 protocol.");
+        }
+
+        return message.ToString();
+    }
+
+    private int IndexOfInput(string name)
+    {
+        for (var i = 0; i < _inputNames.Length; i++)
+        {
+            if (string.Equals(_inputNames[i], name, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>The outputs to compute: null for all of them, else the requested ones in order without repeats.</summary>
+    private OnnxOutputSpec[]? SelectOutputs(IReadOnlyList<RequestedOutput>? requested)
+    {
+        if (requested is null || requested.Count == 0)
+        {
+            return null;
+        }
+
+        var selected = new List<OnnxOutputSpec>(requested.Count);
+        foreach (var output in requested)
+        {
+            var spec = Array.Find(_outputs, o => string.Equals(o.Name, output.Name, StringComparison.Ordinal))
+                ?? throw InferenceException.InvalidInput(
+                    $"Unexpected inference output '{output.Name}' for model '{Name}'. " +
+                    $"Its outputs are: {string.Join(", ", _outputNames.Select(n => $"'{n}'"))}.");
+            if (!selected.Contains(spec))
+            {
+                selected.Add(spec);
+            }
+        }
+
+        return selected.Count == _outputs.Length && selected.SequenceEqual(_outputs) ? null : [.. selected];
+    }
+
+    private IDisposableReadOnlyCollection<OrtValue> Run(OrtValue[] values, string[] outputNames)
+    {
+        try
+        {
+            return _session.Run(_runOptions, _inputNames, values, outputNames);
+        }
+        catch (OnnxRuntimeException ex) when (ex.Message.StartsWith("[ErrorCode:InvalidArgument]", StringComparison.Ordinal))
+        {
+            throw new InferenceException(
+                InferenceErrorKind.InvalidInput, $"Model '{Name}' rejected the inputs: {OnnxErrors.Describe(ex)}", ex);
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            throw new InferenceException(
+                InferenceErrorKind.InferenceFailed, $"Model '{Name}' failed: {OnnxErrors.Describe(ex)}", ex);
+        }
+        catch (ObjectDisposedException) when (_disposed)
+        {
+            throw InferenceException.ModelNotReady(Name, "The model is unloading.");
+        }
+    }
+}

@@ -1,0 +1,164 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.ML.OnnxRuntime;
+using ServeSharp.Abstractions;
+using ModelMetadata = ServeSharp.Abstractions.ModelMetadata;
+
+namespace ServeSharp.Runtimes.Onnx;
+
+/// <summary>
+/// Serves ONNX models (KServe model format <c>onnx</c>) with Microsoft.ML.OnnxRuntime on the CPU.
+/// The model directory must hold <c>model.onnx</c>, or exactly one <c>*.onnx</c> file.
+/// </summary>
+public sealed class OnnxModelRuntime : IModelRuntime
+{
+    /// <summary>The KServe model-format name.</summary>
+    public const string FormatName = "onnx";
+
+    /// <summary>The Triton platform string for ONNX models, reported in V2 model metadata.</summary>
+    public const string Platform = "onnx_onnxv1";
+
+    private readonly OnnxRuntimeOptions _options;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _timeProvider;
+
+    /// <summary>Creates the runtime with default options.</summary>
+    public OnnxModelRuntime()
+        : this(new OnnxRuntimeOptions(), NullLogger<OnnxModelRuntime>.Instance, TimeProvider.System)
+    {
+    }
+
+    /// <summary>Creates the runtime.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    public OnnxModelRuntime(OnnxRuntimeOptions options, ILogger<OnnxModelRuntime> logger, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+        _logger = logger ?? throw new ArgumentNullException(nameof(logger));
+        _timeProvider = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
+    }
+
+    /// <inheritdoc />
+    public string Format => FormatName;
+
+    /// <summary>
+    /// True when the directory holds at least one top-level <c>*.onnx</c> file. A directory with several and no
+    /// <c>model.onnx</c> is still claimed, so that loading it explains the ambiguity instead of "unknown format".
+    /// </summary>
+    public bool CanLoad(string modelDirectory) => OnnxModelFile.Exists(modelDirectory);
+
+    /// <inheritdoc />
+    public ValueTask<IModel> LoadAsync(ModelLoadContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        cancellationToken.ThrowIfCancellationRequested();
+        var started = _timeProvider.GetTimestamp();
+        var file = OnnxModelFile.Locate(context.ModelDirectory);
+        var threads = ResolveIntraOpThreads(context);
+
+        InferenceSession session;
+        try
+        {
+            using var sessionOptions = new SessionOptions
+            {
+                GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+                ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+                IntraOpNumThreads = threads,
+                InterOpNumThreads = 1,
+                LogId = context.Name,
+                // Failures reach the caller as ModelLoadException/InferenceException; keep ORT's own stderr quiet.
+                LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL,
+            };
+            session = new InferenceSession(file, sessionOptions);
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            throw new ModelLoadException($"Cannot load ONNX model file '{file}': {OnnxErrors.Describe(ex)}", ex);
+        }
+
+        try
+        {
+            var model = CreateModel(context.Name, file, session);
+            OnnxRuntimeLog.ModelLoaded(
+                _logger, context.Name, file, _timeProvider.GetElapsedTime(started).TotalMilliseconds,
+                model.Metadata.Inputs.Count, model.Metadata.Outputs.Count, threads);
+            return ValueTask.FromResult<IModel>(model);
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
+
+    private int ResolveIntraOpThreads(ModelLoadContext context)
+    {
+        if (!context.Settings.TryGetValue(OnnxRuntimeOptions.IntraOpThreadsSetting, out var text))
+        {
+            return _options.IntraOpThreads;
+        }
+
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var threads) || threads > 1024)
+        {
+            throw new ModelLoadException(
+                $"Setting {OnnxRuntimeOptions.IntraOpThreadsSetting}='{text}' for model '{context.Name}' is invalid: " +
+                "expected a whole number from 0 (automatic) to 1024.");
+        }
+
+        return threads;
+    }
+
+    private OnnxModel CreateModel(string name, string file, InferenceSession session)
+    {
+        var inputs = new List<OnnxInputSpec>();
+        foreach (var (inputName, node) in session.InputNames.Select(n => (n, session.InputMetadata[n])))
+        {
+            if (!node.IsTensor || !OnnxElementTypes.TryToDataType(node.ElementDataType, out var dataType))
+            {
+                throw new ModelLoadException(
+                    $"ONNX model file '{file}' has input '{inputName}' of type {Describe(node)}, which the Open " +
+                    "Inference Protocol cannot carry; supported are tensors of bool, (u)int8-64, float16, bfloat16, " +
+                    "float, double and string.");
+            }
+
+            inputs.Add(new OnnxInputSpec(inputName, dataType, ToShape(node)));
+        }
+
+        var outputs = new List<OnnxOutputSpec>();
+        var outputMetadata = new List<TensorMetadata>();
+        foreach (var outputName in session.OutputNames)
+        {
+            var node = session.OutputMetadata[outputName];
+            if (!node.IsTensor || !OnnxElementTypes.TryToDataType(node.ElementDataType, out var dataType))
+            {
+                OnnxRuntimeLog.OutputSkipped(_logger, name, outputName, Describe(node));
+                continue;
+            }
+
+            outputs.Add(new OnnxOutputSpec(outputName, dataType));
+            outputMetadata.Add(new TensorMetadata(outputName, dataType, ToShape(node)));
+        }
+
+        if (outputs.Count == 0)
+        {
+            throw new ModelLoadException(
+                $"ONNX model file '{file}' has no tensor output the Open Inference Protocol can carry.");
+        }
+
+        var metadata = new ModelMetadata
+        {
+            Name = name,
+            Platform = Platform,
+            Inputs = [.. inputs.Select(i => new TensorMetadata(i.Name, i.DataType, i.Dimensions))],
+            Outputs = outputMetadata,
+        };
+        return new OnnxModel(name, file, session, [.. inputs], [.. outputs], metadata);
+    }
+
+    private static long[] ToShape(NodeMetadata node) => Array.ConvertAll(node.Dimensions, d => d < 0 ? -1L : d);
+
+    private static string Describe(NodeMetadata node) =>
+        node.IsTensor ? $"tensor({node.ElementDataType})" : node.OnnxValueType.ToString();
+}
