@@ -10,5 +10,6 @@ internal static class CommandCatalog
         // One line per verb, e.g.: yield return ServeCommand.Create();
         yield return ValidateCommand.Create();
         yield return ApplyCommand.Create();
+        yield return StorageInitializerCommand.Create();
     }
 }
