@@ -68,11 +68,8 @@ public static class RequestFrameDecoder
         return FeatureFrame.FromMatrix(NumbersOf(t), rows, cols);
     }
 
-    private static double[] NumbersOf(Tensor t)
-    {
-        var d = t.ToDoubleArray();
-        // ToDoubleArray hands back the tensor's own FP64 array; estimators never write to their input, but copy
-        // anyway so a transformer bug can never alter the caller's request.
-        return t.DataType == TensorDataType.FP64 ? (double[])d.Clone() : d;
-    }
+    // ToDoubleArray hands back the tensor's own FP64 array without copying: no estimator or transformer writes to
+    // its input (each step allocates its output), and a 1,000-row copy would be a large-object-heap allocation per
+    // request.
+    private static double[] NumbersOf(Tensor t) => t.ToDoubleArray();
 }
