@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using ServeSharp.Local.Reconciling;
 using ServeSharp.Local.Tests.Infrastructure;
 
-namespace ServeSharp.Local.Tests.Reconciling;
+namespace ServeSharp.Local.Tests;
 
 /// <summary>The whole embedded platform: control API → reconciler → supervisor (real processes) → ingress.</summary>
 public sealed class LocalPlatformTests : IAsyncLifetime

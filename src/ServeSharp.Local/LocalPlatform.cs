@@ -95,6 +95,7 @@ public sealed class LocalPlatform : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggerFactory);
+        builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, EmbeddedHostLifetime>();
         builder.WebHost.UseUrls($"http://127.0.0.1:{options.ApiPort}");
         builder.Services.AddSingleton<IResourceStore>(_store);
         builder.Services.AddSingleton(ResourceTypeRegistry.KServe);
