@@ -1,92 +1,129 @@
 using System.CommandLine;
-using System.Text.Json.Nodes;
-using ServeSharp.Cli.Platform;
+using ServeSharp.Control.Api;
+using ServeSharp.Control.Api.V1Beta1;
+using ServeSharp.Control.Configuration;
+using ServeSharp.Control.Pipeline;
 using ServeSharp.Control.Serialization;
-using ServeSharp.Local.Store;
+using ServeSharp.Cli.Platform;
 
 namespace ServeSharp.Cli.Commands;
 
 /// <summary>
-/// <c>servesharp apply -f FILE</c>: creates each resource of a YAML/JSON manifest in the running platform, or replaces it
-/// when it exists. Manifest problems are reported kubectl-style and nothing is sent for that document; admission
-/// rejections come back from the server with their message.
+/// <c>servesharp apply -f FILE</c>. With <c>--dry-run</c> the objects go through admission and runtime selection locally
+/// and are printed as they would be stored (<c>-o yaml|json</c>) or summarised (<c>-o name</c>, default kubectl style).
+/// Without <c>--dry-run</c> the objects are created (or replaced when they exist) in the daemon at <c>--server</c>
+/// (<c>SERVESHARP_SERVER</c>, default http://127.0.0.1:7070), see <see cref="ServerApply"/>.
 /// </summary>
 internal static class ApplyCommand
 {
+    public const string DefaultServer = "http://127.0.0.1:7070";
+
     public static Command Create()
     {
-        var file = new Option<string>("--filename", "-f") { Description = "Manifest file (YAML or JSON, multi-document).", Required = true };
-        var ns = PlatformOptions.Namespace();
-        var server = PlatformOptions.Server();
-        var command = new Command("apply", "Create or update resources in the running platform from a manifest.") { file, ns, server };
-        command.SetAction((result, cancellationToken) => PlatformAction.RunAsync(async () =>
+        var options = new ControlPlaneOptions();
+        var dryRun = new Option<bool>("--dry-run") { Description = "Admit locally without a server and print the result" };
+        var format = new Option<string>("--output", "-o") { Description = "yaml, json or name", DefaultValueFactory = _ => "name" };
+        format.AcceptOnlyFromAmong("yaml", "json", "name");
+        var server = new Option<string?>("--server") { Description = $"ServeSharp daemon URL (default: $SERVESHARP_SERVER or {DefaultServer})" };
+        var command = new Command("apply", "Apply KServe manifests (InferenceService, ServingRuntime, TrainedModel, InferenceGraph, ...)");
+        options.AddTo(command);
+        command.Options.Add(dryRun);
+        command.Options.Add(format);
+        command.Options.Add(server);
+        command.SetAction(parse =>
         {
-            var path = result.GetValue(file)!;
-            IReadOnlyList<ManifestDocument> documents;
-            try
+            var output = parse.InvocationConfiguration.Output;
+            var error = parse.InvocationConfiguration.Error;
+            var file = parse.GetRequiredValue(options.File);
+            if (!ManifestInput.TryRead(file, error, out var text))
             {
-                documents = ManifestReader.ReadFile(path);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ManifestSyntaxException)
-            {
-                await Console.Error.WriteLineAsync($"error: {e.Message}");
                 return 1;
             }
-
-            using var client = new ControlApiClient(PlatformOptions.ResolveServer(result.GetValue(server)));
-            var rc = 0;
-            foreach (var document in documents)
+            if (!parse.GetValue(dryRun))
             {
-                if (document.Problem is not null)
+                // The daemon runs the same admission on every write and answers with its message when it rejects.
+                return ServerApply.RunAsync(text, file.ToString(), parse.GetValue(server), output, error, CancellationToken.None).GetAwaiter().GetResult();
+            }
+            IReadOnlyList<AdmissionOutcome> outcomes;
+            try
+            {
+                var (config, runtimes) = options.Load(parse);
+                outcomes = new ManifestDryRun(config, runtimes).Run(text, file.ToString());
+            }
+            catch (Exception e) when (e is ManifestSyntaxException or InvalidConfigurationException)
+            {
+                error.WriteLine($"error: {e.Message.Replace("error: ", "", StringComparison.Ordinal)}");
+                return 1;
+            }
+            if (outcomes.Count == 0)
+            {
+                error.WriteLine($"error: no objects passed to apply");
+                return 1;
+            }
+            var admitted = new List<object>();
+            foreach (var outcome in outcomes)
+            {
+                foreach (var warning in outcome.Warnings)
                 {
-                    await Console.Error.WriteLineAsync(KubectlErrorFormatter.Format(document, path));
-                    rc = 1;
+                    error.WriteLine($"Warning: {warning}");
+                }
+                if (!outcome.IsAdmitted)
+                {
+                    error.WriteLine(outcome.FormatError(file.ToString()));
                     continue;
                 }
-
-                var type = ResourceTypeRegistry.KServe.FindByKind(document.ApiVersion, document.Kind);
-                if (type is null)
+                var value = parse.GetValue(format);
+                if (value == "name")
                 {
-                    await Console.Error.WriteLineAsync($"error: resource mapping not found for name: \"{document.Name}\" kind: \"{document.Kind}\" in \"{path}\": no matches for kind \"{document.Kind}\" in version \"{document.ApiVersion}\"");
-                    rc = 1;
-                    continue;
+                    output.WriteLine($"{outcome.DisplayName} created (dry run){RuntimeSummary.Describe(outcome.Runtime)}");
                 }
-
-                var ns2 = string.IsNullOrEmpty(document.Namespace) ? result.GetValue(ns)! : document.Namespace;
-                var body = document.Raw.DeepClone().AsObject();
-                try
+                else
                 {
-                    Console.WriteLine(await ApplyOneAsync(client, type, ns2, document.Name, body, cancellationToken));
-                }
-                catch (ApiError e)
-                {
-                    await Console.Error.WriteLineAsync(e.Message);
-                    rc = 1;
+                    admitted.Add(WithRuntimeStatus(outcome));
                 }
             }
-
-            return rc;
-        }));
+            if (admitted.Count > 0)
+            {
+                var kind = parse.GetValue(format) == "json" ? ResourceWriter.Format.Json : ResourceWriter.Format.Yaml;
+                output.Write(ResourceWriter.Write(admitted, kind));
+            }
+            return outcomes.All(o => o.IsAdmitted) ? 0 : 1;
+        });
         return command;
     }
 
-    private static async Task<string> ApplyOneAsync(ControlApiClient client, ResourceType type, string ns, string name, JsonObject body, CancellationToken cancellationToken)
+    /// <summary>
+    /// The stored object plus, for an InferenceService, the runtime choice in the status fields KServe's controller fills
+    /// (<c>servingRuntimeName</c> / <c>clusterServingRuntimeName</c>, or <c>modelStatus.lastFailureInfo</c>).
+    /// </summary>
+    private static KServeResource WithRuntimeStatus(AdmissionOutcome outcome)
     {
-        var label = $"{type.Kind.ToLowerInvariant()}.{type.Group}/{name}";
-        try
+        if (outcome.Admitted is not InferenceService isvc || outcome.Runtime is not { NotApplicable: false } selection)
         {
-            await client.CreateAsync(ControlApiClient.Path(type, ns), body, cancellationToken);
-            return $"{label} created";
+            return outcome.Admitted!;
         }
-        catch (ApiError e) when (e.Message.StartsWith("Error from server (AlreadyExists)", StringComparison.Ordinal))
+        var copy = KubeJson.Clone(isvc);
+        copy.Status ??= new InferenceServiceStatus();
+        if (selection.Runtime is { } runtime)
         {
-            var current = await client.GetAsync(ControlApiClient.Path(type, ns, name), cancellationToken);
-            var before = ObjectMeta.ResourceVersion(current);
-            var meta = body["metadata"] as JsonObject ?? new JsonObject();
-            body["metadata"] = meta;
-            meta["resourceVersion"] = current["metadata"]!["resourceVersion"]!.DeepClone();
-            var after = await client.ReplaceAsync(ControlApiClient.Path(type, ns, name), body, cancellationToken);
-            return ObjectMeta.ResourceVersion(after) == before ? $"{label} unchanged" : $"{label} configured";
+            if (runtime.IsClusterScoped)
+            {
+                copy.Status.ClusterServingRuntimeName = runtime.Name;
+            }
+            else
+            {
+                copy.Status.ServingRuntimeName = runtime.Name;
+            }
         }
+        else
+        {
+            copy.Status.ModelStatus = new ModelStatus
+            {
+                TransitionStatus = "InvalidSpec",
+                States = new ModelRevisionStates { ActiveModelState = "", TargetModelState = "FailedToLoad" },
+                LastFailureInfo = new FailureInfo { Reason = selection.FailureReason, Message = selection.Message },
+            };
+        }
+        return copy;
     }
 }

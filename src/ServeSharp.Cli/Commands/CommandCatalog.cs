@@ -9,9 +9,10 @@ internal static class CommandCatalog
     {
         // One line per verb.
         yield return ServeCommand.Create();
+        yield return ValidateCommand.Create();
+        yield return ApplyCommand.Create();
         yield return StorageInitializerCommand.Create();
         yield return UpCommand.Create();
-        yield return ApplyCommand.Create();
         yield return GetCommand.Create();
         yield return DescribeCommand.Create();
         yield return DeleteCommand.Create();
