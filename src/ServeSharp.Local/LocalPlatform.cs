@@ -99,7 +99,7 @@ public sealed class LocalPlatform : IAsyncDisposable
         builder.WebHost.UseUrls($"http://127.0.0.1:{options.ApiPort}");
         builder.Services.AddSingleton<IResourceStore>(_store);
         builder.Services.AddSingleton(ResourceTypeRegistry.KServe);
-        builder.Services.AddSingleton<IAdmissionHook>(new Reconciling.DefaultingAdmissionHook(InferenceServiceConfig.Default));
+        builder.Services.AddSingleton<IAdmissionHook>(new Reconciling.PipelineAdmissionHook(InferenceServiceConfig.Default));
         _api = builder.Build();
         _api.MapResourceApi();
         await _api.StartAsync(cancellationToken).ConfigureAwait(false);
