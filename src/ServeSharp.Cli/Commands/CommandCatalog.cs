@@ -8,6 +8,6 @@ internal static class CommandCatalog
     public static IEnumerable<Command> All()
     {
         // One line per verb, e.g.: yield return ServeCommand.Create();
-        yield break;
+        yield return StorageInitializerCommand.Create();
     }
 }

@@ -1,0 +1,91 @@
+using ServeSharp.Abstractions;
+using ServeSharp.Runtimes.Sklearn.Numpy;
+
+namespace ServeSharp.Runtimes.Sklearn.Estimators;
+
+/// <summary>
+/// A classifier's <c>classes_</c>, turned into a response tensor of the same type numpy would give:
+/// int64 → INT64, float → FP64, bool → BOOL, str/object strings → BYTES.
+/// </summary>
+public sealed class ClassLabels
+{
+    private readonly long[]? _longs;
+    private readonly double[]? _doubles;
+    private readonly bool[]? _bools;
+    private readonly string[]? _strings;
+
+    /// <summary>Reads <paramref name="classes"/>.</summary>
+    public ClassLabels(NdArray classes, string owner)
+    {
+        Count = (int)classes.Count;
+        switch (classes.DType.Kind)
+        {
+            case 'i' or 'u':
+                _longs = classes.ToLongs();
+                break;
+            case 'f':
+                _doubles = classes.ToDoubles();
+                break;
+            case 'b':
+                _bools = (bool[])classes.Data;
+                break;
+            case 'U':
+                _strings = (string[])classes.Data;
+                break;
+            case 'O':
+                var items = classes.ToObjects();
+                if (items.All(i => i is string))
+                {
+                    _strings = items.Cast<string>().ToArray();
+                }
+                else if (items.All(i => i is long))
+                {
+                    _longs = items.Cast<long>().ToArray();
+                }
+                else
+                {
+                    throw new SklearnModelException($"{owner}: classes_ mixes types; only strings or integers are supported");
+                }
+
+                break;
+            default:
+                throw new SklearnModelException($"{owner}: classes_ of dtype {classes.DType} is not supported");
+        }
+    }
+
+    /// <summary>Number of classes.</summary>
+    public int Count { get; }
+
+    /// <summary>The label at each index, as a tensor of shape [n].</summary>
+    public Tensor Take(int[] indices, string name)
+    {
+        var shape = new long[] { indices.Length };
+        if (_longs is not null)
+        {
+            return Tensor.Create(name, shape, indices.Select(i => _longs[i]).ToArray());
+        }
+
+        if (_doubles is not null)
+        {
+            return Tensor.Create(name, shape, indices.Select(i => _doubles[i]).ToArray());
+        }
+
+        if (_bools is not null)
+        {
+            return Tensor.Create(name, shape, indices.Select(i => _bools[i]).ToArray());
+        }
+
+        return Tensor.FromStrings(name, shape, indices.Select(i => _strings![i]).ToArray());
+    }
+
+    /// <summary>Position of a numeric label (used where sklearn maps values back to class indices).</summary>
+    public int IndexOf(double value)
+    {
+        if (_longs is not null)
+        {
+            return Array.IndexOf(_longs, (long)value);
+        }
+
+        return _doubles is not null ? Array.IndexOf(_doubles, value) : -1;
+    }
+}

@@ -1,0 +1,94 @@
+using ServeSharp.Abstractions;
+using ServeSharp.Runtimes.Sklearn.Pickle;
+
+namespace ServeSharp.Runtimes.Sklearn.Estimators.Composition;
+
+/// <summary>sklearn.pipeline.Pipeline: transformers applied in order, then the final estimator.</summary>
+public sealed class Pipeline : IPredictor, ITransformer
+{
+    private readonly ITransformer[] _transformers;
+    private readonly IPredictor? _final;
+    private readonly ITransformer? _finalTransformer;
+
+    /// <summary>Builds the steps through <paramref name="factory"/>.</summary>
+    public Pipeline(SkObject est, EstimatorFactory factory, int depth)
+    {
+        var steps = est.List("steps");
+        if (steps.Count == 0)
+        {
+            throw est.WrongType("steps", "a non-empty list");
+        }
+
+        var transformers = new List<ITransformer>();
+        for (var i = 0; i < steps.Count; i++)
+        {
+            if (steps[i] is not PyTuple { Count: 2 } step)
+            {
+                throw est.WrongType("steps", "a list of (name, estimator) pairs");
+            }
+
+            var value = step[1];
+            if (value is null or "passthrough")
+            {
+                continue;
+            }
+
+            if (i < steps.Count - 1)
+            {
+                transformers.Add(factory.CreateTransformer(value, depth + 1));
+            }
+            else if (factory.IsPredictor(value))
+            {
+                _final = factory.CreatePredictor(value, depth + 1);
+            }
+            else
+            {
+                _finalTransformer = factory.CreateTransformer(value, depth + 1);
+            }
+        }
+
+        _transformers = transformers.ToArray();
+    }
+
+    /// <inheritdoc />
+    public int? FeatureCount => null;
+
+    /// <inheritdoc />
+    public bool HasPredictProba => _final?.HasPredictProba ?? false;
+
+    /// <summary>True when the last step can predict.</summary>
+    public bool CanPredict => _final is not null;
+
+    /// <inheritdoc />
+    public Tensor Predict(FeatureFrame x, string outputName) =>
+        Final().Predict(TransformSteps(x), outputName);
+
+    /// <inheritdoc />
+    public double[] PredictProba(FeatureFrame x, out int classes) =>
+        Final().PredictProba(TransformSteps(x), out classes);
+
+    /// <inheritdoc />
+    public FeatureFrame Transform(FeatureFrame x)
+    {
+        if (_final is not null)
+        {
+            throw InferenceException.InvalidInput("this pipeline ends in a predictor and cannot transform");
+        }
+
+        var t = TransformSteps(x);
+        return _finalTransformer is null ? t : _finalTransformer.Transform(t);
+    }
+
+    private FeatureFrame TransformSteps(FeatureFrame x)
+    {
+        foreach (var t in _transformers)
+        {
+            x = t.Transform(x);
+        }
+
+        return x;
+    }
+
+    private IPredictor Final() =>
+        _final ?? throw InferenceException.InvalidInput("this pipeline ends in a transformer and has no predict");
+}

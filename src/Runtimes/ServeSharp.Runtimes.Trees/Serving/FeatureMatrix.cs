@@ -1,0 +1,128 @@
+using ServeSharp.Abstractions;
+
+namespace ServeSharp.Runtimes.Trees.Serving;
+
+/// <summary>
+/// Turns an inference request into a dense row-major feature matrix (double, NaN = missing), as KServe's
+/// <c>get_predict_input</c> does: with request parameter <c>content_type: pd</c> every input is one column (matched to
+/// the model's feature names when all names are known, else taken in request order); otherwise the first input is a
+/// <c>[rows, features]</c> (or <c>[features]</c>) numeric tensor.
+/// </summary>
+internal sealed class FeatureMatrix
+{
+    private FeatureMatrix(double[] values, int rows)
+    {
+        Values = values;
+        Rows = rows;
+    }
+
+    /// <summary>rows × features values.</summary>
+    public double[] Values { get; }
+
+    public int Rows { get; }
+
+    /// <exception cref="InferenceException">The request does not hold a matrix of <paramref name="featureCount"/> numeric features.</exception>
+    public static FeatureMatrix FromRequest(
+        InferenceRequest request, int featureCount, IReadOnlyList<string>? featureNames, Func<int, string> countMismatch)
+    {
+        if (request.Inputs.Count == 0)
+        {
+            throw InferenceException.InvalidInput("The request has no inputs.");
+        }
+
+        if (request.Parameters.GetString(InferParameters.Names.ContentType) == "pd")
+        {
+            return FromColumns(request.Inputs, featureCount, featureNames, countMismatch);
+        }
+
+        var input = request.Inputs[0];
+        var shape = input.Shape;
+        long rows;
+        long columns;
+        switch (shape.Length)
+        {
+            case 1:
+                rows = 1;
+                columns = shape[0];
+                break;
+            case 2:
+                rows = shape[0];
+                columns = shape[1];
+                break;
+            default:
+                throw InferenceException.InvalidInput(
+                    $"Input '{input.Name}' has shape [{string.Join(",", shape)}]; expected [rows, {featureCount}].");
+        }
+
+        if (columns != featureCount)
+        {
+            throw InferenceException.InvalidInput(countMismatch((int)Math.Min(columns, int.MaxValue)));
+        }
+
+        return new FeatureMatrix(Numbers(input), checked((int)rows));
+    }
+
+    private static FeatureMatrix FromColumns(
+        IReadOnlyList<Tensor> inputs, int featureCount, IReadOnlyList<string>? featureNames, Func<int, string> countMismatch)
+    {
+        if (inputs.Count != featureCount)
+        {
+            throw InferenceException.InvalidInput(countMismatch(inputs.Count));
+        }
+
+        var order = new int[featureCount];
+        var byName = featureNames is not null
+            && inputs.Select(i => i.Name).Order(StringComparer.Ordinal).SequenceEqual(featureNames.Order(StringComparer.Ordinal), StringComparer.Ordinal);
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            order[i] = byName ? IndexOf(featureNames!, inputs[i].Name) : i;
+        }
+
+        var rows = inputs[0].ElementCount;
+        foreach (var input in inputs)
+        {
+            if (input.ElementCount != rows)
+            {
+                throw InferenceException.InvalidInput(
+                    $"Column '{input.Name}' has {input.ElementCount} values but column '{inputs[0].Name}' has {rows}.");
+            }
+        }
+
+        var values = new double[checked(rows * featureCount)];
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            var column = Numbers(inputs[i]);
+            var f = order[i];
+            for (var r = 0; r < rows; r++)
+            {
+                values[r * featureCount + f] = column[r];
+            }
+        }
+
+        return new FeatureMatrix(values, (int)rows);
+    }
+
+    private static int IndexOf(IReadOnlyList<string> names, string name)
+    {
+        for (var i = 0; i < names.Count; i++)
+        {
+            if (names[i] == name)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private static double[] Numbers(Tensor input)
+    {
+        if (input.DataType == TensorDataType.Bytes)
+        {
+            throw InferenceException.InvalidInput(
+                $"Input '{input.Name}' holds BYTES; expected numeric features.");
+        }
+
+        return input.ToDoubleArray();
+    }
+}

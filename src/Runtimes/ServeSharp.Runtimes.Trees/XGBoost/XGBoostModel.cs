@@ -1,0 +1,55 @@
+using ServeSharp.Abstractions;
+using ServeSharp.Runtimes.Trees.Serving;
+
+namespace ServeSharp.Runtimes.Trees.XGBoost;
+
+/// <summary>A loaded XGBoost booster answering with what <c>Booster.predict(DMatrix(x))</c> returns (FP32).</summary>
+internal sealed class XGBoostModel : IModel
+{
+    private readonly XGBoostPredictor _predictor;
+
+    public XGBoostModel(string name, XGBoostPredictor predictor)
+    {
+        Name = name;
+        _predictor = predictor;
+        long[] outputShape = predictor.OutputWidth == 1 ? [-1] : [-1, predictor.OutputWidth];
+        Metadata = new ModelMetadata
+        {
+            Name = name,
+            Platform = "xgboost",
+            Inputs = [new TensorMetadata("input-0", TensorDataType.FP32, [-1, predictor.FeatureCount])],
+            Outputs = [new TensorMetadata("output-0", TensorDataType.FP32, outputShape)],
+        };
+    }
+
+    public string Name { get; }
+
+    public ModelMetadata Metadata { get; }
+
+    public ValueTask<InferenceResponse> PredictAsync(InferenceRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var features = _predictor.FeatureCount;
+        var matrix = FeatureMatrix.FromRequest(
+            request, features, _predictor.FeatureNames,
+            got => $"Feature shape mismatch, expected: {features}, got {got}");
+        var values = matrix.Values;
+        for (var i = 0; i < values.Length; i++)
+        {
+            // DMatrix stores float32; XGBoost rejects infinities (and values too large for float) outright.
+            if (float.IsInfinity((float)values[i]))
+            {
+                throw InferenceException.InvalidInput(
+                    $"Input data contains `inf` or a value too large for float32 (row {i / features}, column {i % features}).");
+            }
+        }
+
+        var output = _predictor.Predict(values, matrix.Rows);
+        var width = _predictor.OutputWidth;
+        long[] shape = width == 1 ? [matrix.Rows] : [matrix.Rows, width];
+        var tensor = new Tensor("output-0", TensorDataType.FP32, shape, output);
+        return ValueTask.FromResult(new InferenceResponse(Name, [tensor]) { Id = request.Id });
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}

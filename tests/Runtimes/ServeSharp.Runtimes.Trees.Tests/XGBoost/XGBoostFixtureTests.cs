@@ -1,0 +1,51 @@
+using ServeSharp.Abstractions;
+using ServeSharp.Runtimes.Trees.XGBoost;
+
+namespace ServeSharp.Runtimes.Trees.Tests.XGBoost;
+
+/// <summary>Every fixture model, in every saved format, predicts bit for bit what XGBoost 1.7.4 predicted.</summary>
+public sealed class XGBoostFixtureTests
+{
+    public static TheoryData<string, string> Cases()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var name in FixtureCases.CaseNames("xgboost"))
+        {
+            using var expected = FixtureCases.Expected("xgboost", name);
+            foreach (var format in expected.RootElement.GetProperty("predictions").EnumerateObject())
+            {
+                data.Add(name, format.Name);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task Predict_MatchesXGBoostBitForBit(string caseName, string format)
+    {
+        using var expected = FixtureCases.Expected("xgboost", caseName);
+        var reference = expected.RootElement.GetProperty("predictions").GetProperty(format);
+        var shape = reference.GetProperty("shape").EnumerateArray().Select(e => e.GetInt64()).ToArray();
+        var bits = reference.GetProperty("float32_bits").EnumerateArray().Select(e => e.GetUInt32()).ToArray();
+        using var dir = FixtureCases.DirectoryWith(Path.Combine(FixtureCases.Root("xgboost"), caseName, "model." + format));
+
+        var runtime = new XGBoostRuntime();
+        Assert.True(runtime.CanLoad(dir.Path));
+        await using var model = await runtime.LoadAsync(new ModelLoadContext { Name = "m", ModelDirectory = dir.Path }, default);
+        var input = FixtureCases.Rows(expected.RootElement.GetProperty("rows"));
+        var response = await model.PredictAsync(new InferenceRequest("m", [input]), default);
+
+        var output = Assert.Single(response.Outputs);
+        Assert.Equal(TensorDataType.FP32, output.DataType);
+        Assert.Equal(shape, output.Shape);
+        var actual = output.GetData<float>();
+        var mismatches = Enumerable.Range(0, bits.Length)
+            .Where(i => BitConverter.SingleToUInt32Bits(actual[i]) != bits[i])
+            .Select(i => $"[{i}] expected {BitConverter.UInt32BitsToSingle(bits[i]):R} got {actual[i]:R}")
+            .Take(5)
+            .ToArray();
+        Assert.True(mismatches.Length == 0, $"{caseName}/{format}: " + string.Join("; ", mismatches));
+    }
+}
