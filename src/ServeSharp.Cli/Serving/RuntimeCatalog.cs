@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
+using ServeSharp.Runtimes.Onnx;
+using ServeSharp.Server.Hosting;
 
 namespace ServeSharp.Cli.Serving;
 
@@ -11,6 +13,6 @@ internal static class RuntimeCatalog
 {
     public static void Register(IServiceCollection services)
     {
-        _ = services;
+        services.AddModelRuntime<OnnxModelRuntime>();
     }
 }
