@@ -14,5 +14,6 @@ internal static class RuntimeCatalog
     public static void Register(IServiceCollection services)
     {
         services.AddModelRuntime<OnnxModelRuntime>();
+        services.AddModelRuntime<ServeSharp.Runtimes.Sklearn.SklearnRuntime>();
     }
 }
