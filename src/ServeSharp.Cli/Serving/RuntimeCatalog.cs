@@ -1,4 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
+using ServeSharp.Runtimes.Trees.LightGbm;
+using ServeSharp.Runtimes.Trees.XGBoost;
+using ServeSharp.Server.Hosting;
 
 namespace ServeSharp.Cli.Serving;
 
@@ -11,6 +14,7 @@ internal static class RuntimeCatalog
 {
     public static void Register(IServiceCollection services)
     {
-        _ = services;
+        services.AddModelRuntime<XGBoostRuntime>();
+        services.AddModelRuntime<LightGbmRuntime>();
     }
 }
