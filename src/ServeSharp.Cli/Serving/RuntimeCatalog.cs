@@ -14,6 +14,7 @@ internal static class RuntimeCatalog
 {
     public static void Register(IServiceCollection services)
     {
+        services.AddModelRuntime<ServeSharp.Runtimes.Sklearn.SklearnRuntime>();
         services.AddModelRuntime<XGBoostRuntime>();
         services.AddModelRuntime<LightGbmRuntime>();
     }
