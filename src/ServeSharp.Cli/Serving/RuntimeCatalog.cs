@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using ServeSharp.Runtimes.Onnx;
 using ServeSharp.Runtimes.Trees.LightGbm;
 using ServeSharp.Runtimes.Trees.XGBoost;
 using ServeSharp.Server.Hosting;
@@ -14,6 +15,7 @@ internal static class RuntimeCatalog
 {
     public static void Register(IServiceCollection services)
     {
+        services.AddModelRuntime<OnnxModelRuntime>();
         services.AddModelRuntime<ServeSharp.Runtimes.Sklearn.SklearnRuntime>();
         services.AddModelRuntime<XGBoostRuntime>();
         services.AddModelRuntime<LightGbmRuntime>();
