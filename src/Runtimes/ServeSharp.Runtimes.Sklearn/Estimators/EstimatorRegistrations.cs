@@ -1,5 +1,9 @@
 using ServeSharp.Runtimes.Sklearn.Estimators.Composition;
+using ServeSharp.Runtimes.Sklearn.Estimators.NaiveBayes;
+using ServeSharp.Runtimes.Sklearn.Estimators.Neighbors;
+using ServeSharp.Runtimes.Sklearn.Estimators.Neural;
 using ServeSharp.Runtimes.Sklearn.Estimators.Preprocessing;
+using ServeSharp.Runtimes.Sklearn.Estimators.Svm;
 
 namespace ServeSharp.Runtimes.Sklearn.Estimators;
 
@@ -22,5 +26,15 @@ internal static class EstimatorRegistrations
         f.AddTransformer("OrdinalEncoder", (o, _) => new OrdinalEncoder(o));
         f.AddTransformer("ColumnTransformer", (o, d) => new ColumnTransformer(o, f, d));
         f.AddTransformer("FeatureUnion", (o, d) => new FeatureUnion(o, f, d));
+
+        f.AddPredictor("SVC", (o, _) => new SupportVectorClassifier(o));
+        f.AddPredictor("NuSVC", (o, _) => new SupportVectorClassifier(o));
+        f.AddPredictor("SVR", (o, _) => new SupportVectorRegressor(o));
+        f.AddPredictor("NuSVR", (o, _) => new SupportVectorRegressor(o));
+        f.AddPredictor("GaussianNB", (o, _) => new GaussianNaiveBayes(o));
+        f.AddPredictor("KNeighborsClassifier", (o, _) => new KNeighbors(o, classifier: true));
+        f.AddPredictor("KNeighborsRegressor", (o, _) => new KNeighbors(o, classifier: false));
+        f.AddPredictor("MLPClassifier", (o, _) => new MultilayerPerceptron(o, classifier: true));
+        f.AddPredictor("MLPRegressor", (o, _) => new MultilayerPerceptron(o, classifier: false));
     }
 }

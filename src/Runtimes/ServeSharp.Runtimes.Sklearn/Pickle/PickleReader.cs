@@ -524,7 +524,7 @@ public sealed class PickleReader
         return Normalize(new BigInteger(Take(length), isUnsigned: false, isBigEndian: false));
     }
 
-    private static object Normalize(BigInteger v) => v >= long.MinValue && v <= long.MaxValue ? (long)v : v;
+    private static object Normalize(BigInteger v) => v >= long.MinValue && v <= long.MaxValue ? (object)(long)v : v;
 
     private static object ParseIntLine(string s) => s switch
     {
