@@ -7,6 +7,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 var port = 0;
+var grpcPort = 0;
 var replica = "r";
 var readyDelayMs = 0;
 var ignoreSigterm = false;
@@ -16,6 +17,7 @@ for (var i = 0; i < args.Length; i++)
     switch (args[i])
     {
         case "--port": port = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
+        case "--grpc-port": grpcPort = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
         case "--replica": replica = args[++i]; break;
         case "--ready-delay-ms": readyDelayMs = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
         case "--ignore-sigterm": ignoreSigterm = true; break;
@@ -48,7 +50,20 @@ if (readyDelayMs > 0)
 
 var builder = WebApplication.CreateSlimBuilder();
 builder.Logging.ClearProviders();
-builder.WebHost.ConfigureKestrel(k => k.ListenLocalhost(port, o => o.Protocols = HttpProtocols.Http1AndHttp2));
+builder.WebHost.ConfigureKestrel(k =>
+{
+    k.ListenLocalhost(port, o => o.Protocols = HttpProtocols.Http1AndHttp2);
+    if (grpcPort > 0)
+    {
+        k.ListenLocalhost(grpcPort, o => o.Protocols = HttpProtocols.Http2);
+    }
+});
+if (ignoreSigterm)
+{
+    // The default console lifetime would shut the host down on SIGTERM regardless of our handler.
+    builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, IgnoreSignalsLifetime>();
+}
+
 var app = builder.Build();
 
 var requests = 0L;
@@ -64,7 +79,7 @@ app.Map("/trailers", async (HttpContext ctx) =>
     ctx.Response.ContentType = "application/grpc";
     ctx.Response.AppendTrailer("grpc-status", "0");
     ctx.Response.AppendTrailer("x-replica", replica);
-    await ctx.Response.WriteAsync(ctx.Request.Protocol);
+    await ctx.Response.WriteAsync(JsonSerializer.Serialize(new { replica, protocol = ctx.Request.Protocol, localPort = ctx.Connection.LocalPort }));
 });
 app.Map("/{**rest}", async (HttpContext ctx) =>
 {
@@ -86,6 +101,8 @@ app.Map("/{**rest}", async (HttpContext ctx) =>
         host = ctx.Request.Host.Value,
         protocol = ctx.Request.Protocol,
         method = ctx.Request.Method,
+        localPort = ctx.Connection.LocalPort,
+        isvcName = ctx.Request.Headers["KServe-Isvc-Name"].ToString(),
         body,
         count = n,
         env = Environment.GetEnvironmentVariable("TEST_REPLICA_ENV"),
@@ -96,3 +113,11 @@ Console.WriteLine($"replica {replica} listening on {port}");
 await app.RunAsync();
 child?.Kill();
 return 0;
+
+/// <summary>A host lifetime that does not react to SIGTERM/SIGINT (for the stop-escalation test).</summary>
+internal sealed class IgnoreSignalsLifetime : Microsoft.Extensions.Hosting.IHostLifetime
+{
+    public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,82 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace ServeSharp.Local.Ingress;
+
+/// <summary>
+/// The ingress as a running Kestrel server: one public port for HTTP/1.1 and h2c (see <see cref="Http2PrefaceRouter"/>),
+/// handled by <see cref="IngressProxy"/> over the routes in <see cref="Router"/>.
+/// </summary>
+public sealed class IngressServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ListenOptions _public;
+
+    private IngressServer(WebApplication app, ListenOptions publicEndpoint, IngressRouter router)
+    {
+        _app = app;
+        _public = publicEndpoint;
+        Router = router;
+    }
+
+    /// <summary>The routing table to update as services change.</summary>
+    public IngressRouter Router { get; }
+
+    /// <summary>The bound public port (useful when the options asked for 0).</summary>
+    public int Port => _public.IPEndPoint!.Port;
+
+    /// <summary>Starts listening.</summary>
+    public static async Task<IngressServer> StartAsync(IngressOptions options, IngressRouter router, TimeProvider time, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
+    {
+        options.Validate();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        if (loggerFactory is not null)
+        {
+            builder.Services.AddSingleton(loggerFactory);
+        }
+
+        builder.Services.AddHttpForwarder();
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(time);
+        builder.Services.AddSingleton(router);
+        builder.Services.AddSingleton<RequestActivator>();
+        builder.Services.AddSingleton<IngressProxy>();
+        ListenOptions? publicEndpoint = null;
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            ConnectionDelegate? http2 = null;
+
+            // An HTTP/2-only pipeline on an internal loopback port; the public port hands h2c connections to it.
+            kestrel.Listen(System.Net.IPAddress.Loopback, 0, internalEndpoint =>
+            {
+                internalEndpoint.Protocols = HttpProtocols.Http2;
+                internalEndpoint.Use(next => http2 = next);
+            });
+            kestrel.Listen(options.ListenAddress, options.Port, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1;
+                listen.Use(next => connection => Http2PrefaceRouter.RouteAsync(connection, next, http2!));
+                publicEndpoint = listen;
+            });
+        });
+
+        var app = builder.Build();
+        var proxy = app.Services.GetRequiredService<IngressProxy>();
+        app.Run(proxy.HandleAsync);
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        return new IngressServer(app, publicEndpoint!, router);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+    }
+}
