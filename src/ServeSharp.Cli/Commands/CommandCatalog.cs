@@ -7,7 +7,8 @@ internal static class CommandCatalog
 {
     public static IEnumerable<Command> All()
     {
-        // One line per verb, e.g.: yield return ServeCommand.Create();
+        // One line per verb.
+        yield return ServeCommand.Create();
         yield return StorageInitializerCommand.Create();
     }
 }

@@ -1,0 +1,16 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ServeSharp.Cli.Serving;
+
+/// <summary>
+/// The model runtimes `servesharp serve` offers. One line per runtime, e.g.
+/// <c>services.AddModelRuntime&lt;OnnxRuntime&gt;();</c> (from <c>ServeSharp.Server.Hosting</c>).
+/// Order matters only for format detection: runtimes are asked <c>CanLoad</c> in this order.
+/// </summary>
+internal static class RuntimeCatalog
+{
+    public static void Register(IServiceCollection services)
+    {
+        _ = services;
+    }
+}

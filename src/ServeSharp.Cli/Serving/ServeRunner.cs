@@ -1,0 +1,72 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using ServeSharp.Server.Hosting;
+using ServeSharp.Server.Models;
+
+namespace ServeSharp.Cli.Serving;
+
+/// <summary>Runs <c>servesharp serve</c>: binds options, starts the server, prints one ready line, waits for SIGTERM.</summary>
+internal static class ServeRunner
+{
+    public static async Task<int> RunAsync(ServeOptions definition, ParseResult result, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        ModelServerOptions options;
+        try
+        {
+            options = definition.Bind(result);
+        }
+        catch (ArgumentException e)
+        {
+            await Console.Error.WriteLineAsync($"servesharp serve: {e.Message}").ConfigureAwait(false);
+            return 2;
+        }
+
+        if (result.UnmatchedTokens.Count > 0)
+        {
+            await Console.Error.WriteLineAsync(
+                $"servesharp serve: ignoring unknown arguments: {string.Join(' ', result.UnmatchedTokens)}").ConfigureAwait(false);
+        }
+
+        if (result.GetValue(definition.Workers) > 1)
+        {
+            await Console.Error.WriteLineAsync(
+                "servesharp serve: --workers > 1 is accepted for KServe compatibility; one ServeSharp process already uses every core.")
+                .ConfigureAwait(false);
+        }
+
+        if (result.GetValue(definition.MaxThreads) is { } maxThreads)
+        {
+            ThreadPool.GetMinThreads(out _, out var io);
+            ThreadPool.SetMinThreads(maxThreads, io);
+        }
+
+        await using var server = ModelServer.Create(options, RuntimeCatalog.Register);
+        IReadOnlyList<ModelEntry> entries;
+        try
+        {
+            entries = await server.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            await Console.Error.WriteLineAsync($"servesharp serve: cannot listen: {e.Message}").ConfigureAwait(false);
+            return 1;
+        }
+
+        var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        await Console.Out.WriteLineAsync(ReadyLine(server, entries, elapsed)).ConfigureAwait(false);
+        await server.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+        return 0;
+    }
+
+    internal static string ReadyLine(ModelServer server, IReadOnlyList<ModelEntry> entries, double elapsedMs)
+    {
+        var models = entries.Count == 0
+            ? "no models yet"
+            : string.Join(", ", entries.Select(e => e.State == ModelState.Ready ? $"{e.Name} (ready)" : $"{e.Name} ({e.State.ToString().ToLowerInvariant()}: {e.Reason})"));
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"servesharp serve: listening on http port {server.HttpPort} (REST V1/V2) and grpc port {server.GrpcPort} after {elapsedMs:F0} ms; models: {models}");
+    }
+}

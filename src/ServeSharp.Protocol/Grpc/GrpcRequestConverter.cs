@@ -1,0 +1,162 @@
+using Google.Protobuf;
+using ServeSharp.Abstractions;
+using ServeSharp.Protocol.Binary;
+using Wire = ServeSharp.Protocol.Grpc.Generated;
+
+namespace ServeSharp.Protocol.Grpc;
+
+/// <summary>
+/// Converts a gRPC <c>ModelInferRequest</c> into an <see cref="InferenceRequest"/> (protocol.md §4.4): each input's
+/// data comes from its typed <c>contents</c> or from <c>raw_input_contents[i]</c>, never both.
+/// </summary>
+public static class GrpcRequestConverter
+{
+    /// <summary>Converts and validates <paramref name="request"/>.</summary>
+    /// <exception cref="InferenceException">Bad datatype, shape, counts, or a raw/typed mix-up (KServe's messages).</exception>
+    public static InferenceRequest ToInferenceRequest(Wire.ModelInferRequest request, IReadOnlyDictionary<string, string>? headers = null)
+    {
+        var model = request.ModelName;
+        var raw = request.RawInputContents;
+        if (raw.Count > 0 && raw.Count != request.Inputs.Count)
+        {
+            throw InferenceException.InvalidInput(
+                $"the number of inputs ({request.Inputs.Count}) does not match the expected number of raw input contents ({raw.Count}) for model '{model}'.");
+        }
+
+        var inputs = new Tensor[request.Inputs.Count];
+        for (var i = 0; i < inputs.Length; i++)
+        {
+            var input = request.Inputs[i];
+            var what = $"input '{input.Name}'";
+            if (!TensorDataTypeExtensions.TryParseWireName(input.Datatype, out var dataType))
+            {
+                throw InferenceException.InvalidInput(
+                    $"Input '{input.Name}' has unsupported datatype '{input.Datatype}'. Expected one of BOOL, UINT8, UINT16, " +
+                    "UINT32, UINT64, INT8, INT16, INT32, INT64, FP16, FP32, FP64, BYTES, BF16.");
+            }
+
+            var shape = input.Shape.Count == 0 ? [] : new long[input.Shape.Count];
+            input.Shape.CopyTo(shape, 0);
+            var parameters = input.Parameters.Count == 0
+                ? new InferParameters()
+                : GrpcParameterConverter.FromGrpc(input.Parameters, what);
+            if (raw.Count > 0)
+            {
+                if (input.Contents is not null && HasAnyContents(input.Contents))
+                {
+                    throw InferenceException.InvalidInput(
+                        $"contents field must not be specified when using raw_input_contents for input '{input.Name}' for model '{model}'");
+                }
+
+                inputs[i] = BinaryTensorCodec.Read(input.Name, dataType, shape, raw[i].Span, parameters, what);
+            }
+            else
+            {
+                inputs[i] = FromContents(input.Name, dataType, shape, input.Contents, parameters, what);
+            }
+        }
+
+        List<RequestedOutput>? outputs = null;
+        if (request.Outputs.Count > 0)
+        {
+            outputs = new List<RequestedOutput>(request.Outputs.Count);
+            foreach (var output in request.Outputs)
+            {
+                outputs.Add(new RequestedOutput(
+                    output.Name,
+                    output.Parameters.Count == 0 ? new InferParameters() : GrpcParameterConverter.FromGrpc(output.Parameters, $"output '{output.Name}'")));
+            }
+        }
+
+        return new InferenceRequest(model, inputs)
+        {
+            Id = request.Id.Length == 0 ? null : request.Id,
+            ModelVersion = request.ModelVersion.Length == 0 ? null : request.ModelVersion,
+            Parameters = request.Parameters.Count == 0 ? new InferParameters() : GrpcParameterConverter.FromGrpc(request.Parameters, "the request"),
+            Outputs = outputs,
+            Protocol = InferenceProtocol.V2Grpc,
+            Headers = headers ?? new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase),
+        };
+    }
+
+    private static bool HasAnyContents(Wire.InferTensorContents c) =>
+        c.BoolContents.Count > 0 || c.IntContents.Count > 0 || c.Int64Contents.Count > 0 || c.UintContents.Count > 0 ||
+        c.Uint64Contents.Count > 0 || c.Fp32Contents.Count > 0 || c.Fp64Contents.Count > 0 || c.BytesContents.Count > 0;
+
+    private static Tensor FromContents(
+        string name, TensorDataType dataType, long[] shape, Wire.InferTensorContents? contents, InferParameters parameters, string what)
+    {
+        var count = BinaryTensorCodec.ElementCount(shape, what);
+        contents ??= new Wire.InferTensorContents();
+        Array data = dataType switch
+        {
+            TensorDataType.Bool => Take(contents.BoolContents, count, what, "bool_contents"),
+            TensorDataType.UInt8 => Narrow(contents.UintContents, count, what, "uint_contents", dataType, static v => v <= byte.MaxValue, static v => (byte)v),
+            TensorDataType.UInt16 => Narrow(contents.UintContents, count, what, "uint_contents", dataType, static v => v <= ushort.MaxValue, static v => (ushort)v),
+            TensorDataType.UInt32 => Take(contents.UintContents, count, what, "uint_contents"),
+            TensorDataType.UInt64 => Take(contents.Uint64Contents, count, what, "uint64_contents"),
+            TensorDataType.Int8 => Narrow(contents.IntContents, count, what, "int_contents", dataType, static v => v is >= sbyte.MinValue and <= sbyte.MaxValue, static v => (sbyte)v),
+            TensorDataType.Int16 => Narrow(contents.IntContents, count, what, "int_contents", dataType, static v => v is >= short.MinValue and <= short.MaxValue, static v => (short)v),
+            TensorDataType.Int32 => Take(contents.IntContents, count, what, "int_contents"),
+            TensorDataType.Int64 => Take(contents.Int64Contents, count, what, "int64_contents"),
+            TensorDataType.FP32 => Take(contents.Fp32Contents, count, what, "fp32_contents"),
+            TensorDataType.FP64 => Take(contents.Fp64Contents, count, what, "fp64_contents"),
+            TensorDataType.Bytes => TakeBytes(contents.BytesContents, count, what),
+            _ => count == 0
+                ? Array.CreateInstance(dataType.ClrElementType(), 0)
+                : throw InferenceException.InvalidInput(
+                    $"{dataType.ToWireName()} data has no typed contents field; send {what} in raw_input_contents."),
+        };
+        return new Tensor(name, dataType, shape, data, parameters);
+    }
+
+    private static T[] Take<T>(Google.Protobuf.Collections.RepeatedField<T> field, long count, string what, string fieldName)
+    {
+        CheckCount(field.Count, count, what, fieldName);
+        var result = new T[field.Count];
+        field.CopyTo(result, 0);
+        return result;
+    }
+
+    private static TOut[] Narrow<TIn, TOut>(
+        Google.Protobuf.Collections.RepeatedField<TIn> field, long count, string what, string fieldName, TensorDataType dataType,
+        Func<TIn, bool> fits, Func<TIn, TOut> convert)
+    {
+        CheckCount(field.Count, count, what, fieldName);
+        var result = new TOut[field.Count];
+        for (var i = 0; i < result.Length; i++)
+        {
+            var value = field[i];
+            if (!fits(value))
+            {
+                throw InferenceException.InvalidInput(
+                    $"Element {i} of {what} is {value}, which does not fit datatype {dataType.ToWireName()}.");
+            }
+
+            result[i] = convert(value);
+        }
+
+        return result;
+    }
+
+    private static byte[][] TakeBytes(Google.Protobuf.Collections.RepeatedField<ByteString> field, long count, string what)
+    {
+        CheckCount(field.Count, count, what, "bytes_contents");
+        var result = new byte[field.Count][];
+        for (var i = 0; i < result.Length; i++)
+        {
+            result[i] = field[i].ToByteArray();
+        }
+
+        return result;
+    }
+
+    private static void CheckCount(int actual, long expected, string what, string fieldName)
+    {
+        if (actual != expected)
+        {
+            throw InferenceException.InvalidInput(
+                $"{what} needs {expected} elements for its shape but {fieldName} holds {actual}.");
+        }
+    }
+}

@@ -1,0 +1,196 @@
+using System.Text;
+using System.Text.Json;
+using ServeSharp.Abstractions;
+
+namespace ServeSharp.Protocol.Json;
+
+/// <summary>Writes tensor elements as JSON values, flat (V2) or nested by shape (V1).</summary>
+public static class TensorJsonDataWriter
+{
+    /// <summary>Writes the elements as one flat JSON array.</summary>
+    /// <exception cref="InferenceException">FP16/BF16 data (not allowed in JSON) or non-UTF-8 BYTES.</exception>
+    public static void WriteFlat(Utf8JsonWriter writer, Tensor tensor)
+    {
+        writer.WriteStartArray();
+        WriteRange(writer, tensor, 0, (int)tensor.ElementCount, allowHalf: false);
+        writer.WriteEndArray();
+    }
+
+    /// <summary>
+    /// Writes the elements nested by <see cref="Tensor.Shape"/> (a scalar for shape []), the way numpy's
+    /// <c>tolist()</c> does. FP16/BF16 are written as numbers here: V1 has no binary alternative.
+    /// </summary>
+    public static void WriteNested(Utf8JsonWriter writer, Tensor tensor) =>
+        WriteNested(writer, tensor, 0, 0, tensor.Shape);
+
+    /// <summary>Writes row <paramref name="row"/> of the tensor (its first dimension) nested by the remaining dimensions.</summary>
+    public static void WriteRow(Utf8JsonWriter writer, Tensor tensor, long row)
+    {
+        var shape = tensor.Shape;
+        if (shape.Length == 0)
+        {
+            WriteRange(writer, tensor, 0, 1, allowHalf: true);
+            return;
+        }
+
+        long rowSize = 1;
+        for (var i = 1; i < shape.Length; i++)
+        {
+            rowSize *= shape[i];
+        }
+
+        WriteNested(writer, tensor, 1, row * rowSize, shape);
+    }
+
+    private static void WriteNested(Utf8JsonWriter writer, Tensor tensor, int dim, long offset, long[] shape)
+    {
+        if (dim == shape.Length)
+        {
+            WriteRange(writer, tensor, (int)offset, 1, allowHalf: true);
+            return;
+        }
+
+        long stride = 1;
+        for (var i = dim + 1; i < shape.Length; i++)
+        {
+            stride *= shape[i];
+        }
+
+        writer.WriteStartArray();
+        if (dim == shape.Length - 1)
+        {
+            WriteRange(writer, tensor, (int)offset, (int)shape[dim], allowHalf: true);
+        }
+        else
+        {
+            for (long i = 0; i < shape[dim]; i++)
+            {
+                WriteNested(writer, tensor, dim + 1, offset + (i * stride), shape);
+            }
+        }
+
+        writer.WriteEndArray();
+    }
+
+    private static void WriteRange(Utf8JsonWriter writer, Tensor tensor, int start, int count, bool allowHalf)
+    {
+        var end = start + count;
+        switch (tensor.DataType)
+        {
+            case TensorDataType.Bool:
+                foreach (var v in ((bool[])tensor.Data).AsSpan(start, count))
+                {
+                    writer.WriteBooleanValue(v);
+                }
+
+                break;
+            case TensorDataType.UInt8:
+                foreach (var v in ((byte[])tensor.Data).AsSpan(start, count))
+                {
+                    writer.WriteNumberValue((uint)v);
+                }
+
+                break;
+            case TensorDataType.UInt16:
+                foreach (var v in ((ushort[])tensor.Data).AsSpan(start, count))
+                {
+                    writer.WriteNumberValue((uint)v);
+                }
+
+                break;
+            case TensorDataType.UInt32:
+                foreach (var v in ((uint[])tensor.Data).AsSpan(start, count))
+                {
+                    writer.WriteNumberValue(v);
+                }
+
+                break;
+            case TensorDataType.UInt64:
+                foreach (var v in ((ulong[])tensor.Data).AsSpan(start, count))
+                {
+                    writer.WriteNumberValue(v);
+                }
+
+                break;
+            case TensorDataType.Int8:
+                foreach (var v in ((sbyte[])tensor.Data).AsSpan(start, count))
+                {
+                    writer.WriteNumberValue((int)v);
+                }
+
+                break;
+            case TensorDataType.Int16:
+                foreach (var v in ((short[])tensor.Data).AsSpan(start, count))
+                {
+                    writer.WriteNumberValue((int)v);
+                }
+
+                break;
+            case TensorDataType.Int32:
+                foreach (var v in ((int[])tensor.Data).AsSpan(start, count))
+                {
+                    writer.WriteNumberValue(v);
+                }
+
+                break;
+            case TensorDataType.Int64:
+                foreach (var v in ((long[])tensor.Data).AsSpan(start, count))
+                {
+                    writer.WriteNumberValue(v);
+                }
+
+                break;
+            case TensorDataType.FP32:
+                foreach (var v in ((float[])tensor.Data).AsSpan(start, count))
+                {
+                    JsonNumberWriter.WriteDouble(writer, v);
+                }
+
+                break;
+            case TensorDataType.FP64:
+                foreach (var v in ((double[])tensor.Data).AsSpan(start, count))
+                {
+                    JsonNumberWriter.WriteDouble(writer, v);
+                }
+
+                break;
+            case TensorDataType.FP16 when allowHalf:
+                foreach (var v in ((Half[])tensor.Data).AsSpan(start, count))
+                {
+                    JsonNumberWriter.WriteDouble(writer, (double)v);
+                }
+
+                break;
+            case TensorDataType.BF16 when allowHalf:
+                foreach (var v in ((ushort[])tensor.Data).AsSpan(start, count))
+                {
+                    JsonNumberWriter.WriteDouble(writer, BitConverter.Int32BitsToSingle(v << 16));
+                }
+
+                break;
+            case TensorDataType.Bytes:
+                var elements = (byte[][])tensor.Data;
+                for (var i = start; i < end; i++)
+                {
+                    WriteUtf8(writer, tensor.Name, elements[i]);
+                }
+
+                break;
+            default:
+                throw InferenceException.InvalidInput(
+                    $"Sending {tensor.DataType.ToWireName()} data via JSON is not supported. Please use the binary data format for output {tensor.Name}");
+        }
+    }
+
+    private static void WriteUtf8(Utf8JsonWriter writer, string name, byte[] value)
+    {
+        if (!System.Text.Unicode.Utf8.IsValid(value))
+        {
+            throw new InferenceException(
+                InferenceErrorKind.InvalidInput,
+                $"Output '{name}' holds bytes that are not valid UTF-8, so they cannot be sent as JSON; ask for it with binary_data=true.");
+        }
+
+        writer.WriteStringValue(value);
+    }
+}

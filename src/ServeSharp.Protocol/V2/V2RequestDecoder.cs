@@ -1,0 +1,373 @@
+using System.Text.Json;
+using ServeSharp.Abstractions;
+using ServeSharp.Protocol.Binary;
+using ServeSharp.Protocol.Json;
+
+namespace ServeSharp.Protocol.V2;
+
+/// <summary>
+/// Decodes a V2 REST inference request body (JSON, optionally followed by binary tensor data) into an
+/// <see cref="InferenceRequest"/> in one pass over the bytes, without building a JSON document.
+/// </summary>
+public static class V2RequestDecoder
+{
+    /// <summary>
+    /// Decodes <paramref name="body"/>. <paramref name="jsonLength"/> is the value of
+    /// <c>Inference-Header-Content-Length</c> (null when the header is absent: the whole body is JSON).
+    /// </summary>
+    /// <exception cref="InferenceException">The request is malformed; the message says what is wrong.</exception>
+    public static InferenceRequest Decode(
+        ReadOnlySpan<byte> body, long? jsonLength, string modelName, IReadOnlyDictionary<string, string>? headers = null)
+    {
+        ReadOnlySpan<byte> json = body;
+        ReadOnlySpan<byte> binary = default;
+        if (jsonLength is { } length)
+        {
+            if (length < 0 || length > body.Length)
+            {
+                throw InferenceException.InvalidInput(
+                    $"Inference-Header-Content-Length is {length} but the request body has only {body.Length} bytes.");
+            }
+
+            json = body[..(int)length];
+            binary = body[(int)length..];
+        }
+
+        var header = ParseHeader(json, modelName);
+        var inputHeaders = header.Inputs!;
+        var inputs = new Tensor[inputHeaders.Count];
+        var binaryOffset = 0;
+        for (var i = 0; i < inputs.Length; i++)
+        {
+            inputs[i] = BuildInput(inputHeaders[i], json, binary, jsonLength is not null, ref binaryOffset, modelName);
+        }
+
+        if (binaryOffset != binary.Length)
+        {
+            throw InferenceException.InvalidInput(
+                $"The request has {binary.Length} bytes of binary data after the JSON header, but its inputs' " +
+                $"binary_data_size values add up to {binaryOffset}.");
+        }
+
+        return new InferenceRequest(modelName, inputs)
+        {
+            Id = header.Id,
+            Parameters = header.Parameters ?? new InferParameters(),
+            Outputs = header.Outputs,
+            Protocol = InferenceProtocol.V2Rest,
+            Headers = headers ?? new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase),
+        };
+    }
+
+    private static Tensor BuildInput(
+        InputHeader input, ReadOnlySpan<byte> json, ReadOnlySpan<byte> binary, bool hasBinaryHeader, ref int binaryOffset, string modelName)
+    {
+        var what = $"input '{input.Name}'";
+        var count = BinaryTensorCodec.ElementCount(input.Shape, what);
+        if (input.DataStart >= 0)
+        {
+            if (input.DataType is TensorDataType.FP16 or TensorDataType.BF16)
+            {
+                throw InferenceException.InvalidInput(
+                    $"Sending {input.DataType.ToWireName()} data via JSON is not supported. Please use the binary data format for input {input.Name}");
+            }
+
+            var reader = new Utf8JsonReader(json.Slice(input.DataStart, input.DataLength), JsonWriterSettings.ReaderOptions);
+            reader.Read();
+            var data = TensorJsonDataReader.Read(ref reader, input.DataType, count, what, input.Shape);
+            return new Tensor(input.Name, input.DataType, input.Shape, data, input.Parameters);
+        }
+
+        var size = input.Parameters?.GetInt64(InferParameters.Names.BinaryDataSize);
+        if (size is null)
+        {
+            throw InferenceException.InvalidInput($"'data' field is missing for input '{input.Name}' for model '{modelName}'");
+        }
+
+        if (!hasBinaryHeader)
+        {
+            throw InferenceException.InvalidInput(
+                $"Input '{input.Name}' has 'binary_data_size' but the request has no Inference-Header-Content-Length header " +
+                "saying where the JSON part ends.");
+        }
+
+        if (size < 0 || size > binary.Length - binaryOffset)
+        {
+            throw InferenceException.InvalidInput(
+                $"Input '{input.Name}' declares binary_data_size {size}, but only {binary.Length - binaryOffset} bytes of " +
+                "binary data remain after the JSON header and the preceding binary inputs.");
+        }
+
+        var chunk = binary.Slice(binaryOffset, (int)size);
+        binaryOffset += (int)size;
+        return BinaryTensorCodec.Read(input.Name, input.DataType, input.Shape, chunk, input.Parameters, what);
+    }
+
+    private static RequestHeader ParseHeader(ReadOnlySpan<byte> json, string modelName)
+    {
+        var reader = new Utf8JsonReader(json, JsonWriterSettings.ReaderOptions);
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                throw InferenceException.InvalidInput("Unrecognized request format: the request body must be a JSON object.");
+            }
+
+            var header = new RequestHeader();
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("inputs"u8))
+                {
+                    reader.Read();
+                    header.Inputs = ReadInputs(ref reader);
+                }
+                else if (reader.ValueTextEquals("outputs"u8))
+                {
+                    reader.Read();
+                    header.Outputs = ReadOutputs(ref reader);
+                }
+                else if (reader.ValueTextEquals("id"u8))
+                {
+                    reader.Read();
+                    header.Id = reader.TokenType switch
+                    {
+                        JsonTokenType.String => reader.GetString(),
+                        JsonTokenType.Null => null,
+                        _ => throw InferenceException.InvalidInput("'id' must be a string."),
+                    };
+                }
+                else if (reader.ValueTextEquals("parameters"u8))
+                {
+                    reader.Read();
+                    header.Parameters = JsonParameterCodec.Read(ref reader, "the request");
+                }
+                else
+                {
+                    reader.Read();
+                    reader.Skip();
+                }
+            }
+
+            if (reader.Read())
+            {
+                throw InferenceException.InvalidInput(
+                    "Unrecognized request format: unexpected data after the JSON object. Binary tensor data needs the " +
+                    "Inference-Header-Content-Length header.");
+            }
+
+            if (header.Inputs is null)
+            {
+                throw InferenceException.InvalidInput("Unrecognized request format: the required field 'inputs' is missing.");
+            }
+
+            _ = modelName;
+            return header;
+        }
+        catch (JsonException e)
+        {
+            throw InferenceException.InvalidInput($"Unrecognized request format: {e.Message}");
+        }
+    }
+
+    private static List<InputHeader> ReadInputs(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw InferenceException.InvalidInput("'inputs' must be a JSON array of input tensors.");
+        }
+
+        var inputs = new List<InputHeader>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            inputs.Add(ReadInput(ref reader, inputs.Count));
+        }
+
+        return inputs;
+    }
+
+    private static InputHeader ReadInput(ref Utf8JsonReader reader, int index)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw InferenceException.InvalidInput($"inputs[{index}] must be a JSON object.");
+        }
+
+        string? name = null;
+        string? datatype = null;
+        long[]? shape = null;
+        InferParameters? parameters = null;
+        var dataStart = -1;
+        var dataLength = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("name"u8))
+            {
+                reader.Read();
+                name = reader.TokenType == JsonTokenType.String
+                    ? reader.GetString()
+                    : throw InferenceException.InvalidInput($"'name' of inputs[{index}] must be a string.");
+            }
+            else if (reader.ValueTextEquals("datatype"u8))
+            {
+                reader.Read();
+                datatype = reader.TokenType == JsonTokenType.String
+                    ? reader.GetString()
+                    : throw InferenceException.InvalidInput($"'datatype' of inputs[{index}] must be a string.");
+            }
+            else if (reader.ValueTextEquals("shape"u8))
+            {
+                reader.Read();
+                shape = ReadShape(ref reader, $"inputs[{index}]");
+            }
+            else if (reader.ValueTextEquals("parameters"u8))
+            {
+                reader.Read();
+                parameters = JsonParameterCodec.Read(ref reader, $"inputs[{index}]");
+            }
+            else if (reader.ValueTextEquals("data"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.Null)
+                {
+                    continue;
+                }
+
+                if (reader.TokenType != JsonTokenType.StartArray)
+                {
+                    throw InferenceException.InvalidInput($"'data' of inputs[{index}] must be a JSON array.");
+                }
+
+                // Remember where the data is and decode it once the datatype and shape are known
+                // (JSON does not fix the order of an object's fields).
+                dataStart = (int)reader.TokenStartIndex;
+                reader.Skip();
+                dataLength = (int)reader.BytesConsumed - dataStart;
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if (name is null)
+        {
+            throw InferenceException.InvalidInput($"inputs[{index}] is missing the required field 'name'.");
+        }
+
+        if (shape is null)
+        {
+            throw InferenceException.InvalidInput($"Input '{name}' is missing the required field 'shape'.");
+        }
+
+        if (datatype is null)
+        {
+            throw InferenceException.InvalidInput($"Input '{name}' is missing the required field 'datatype'.");
+        }
+
+        if (!TensorDataTypeExtensions.TryParseWireName(datatype, out var dataType))
+        {
+            throw InferenceException.InvalidInput(
+                $"Input '{name}' has unsupported datatype '{datatype}'. Expected one of BOOL, UINT8, UINT16, UINT32, " +
+                "UINT64, INT8, INT16, INT32, INT64, FP16, FP32, FP64, BYTES, BF16.");
+        }
+
+        return new InputHeader(name, dataType, shape, parameters, dataStart, dataLength);
+    }
+
+    internal static long[] ReadShape(ref Utf8JsonReader reader, string what)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw InferenceException.InvalidInput($"'shape' of {what} must be an array of integers.");
+        }
+
+        Span<long> dims = stackalloc long[16];
+        var count = 0;
+        List<long>? overflow = null;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out var dim))
+            {
+                throw InferenceException.InvalidInput($"'shape' of {what} must be an array of integers.");
+            }
+
+            if (count < dims.Length)
+            {
+                dims[count] = dim;
+            }
+            else
+            {
+                overflow ??= [.. dims];
+                overflow.Add(dim);
+            }
+
+            count++;
+        }
+
+        return overflow is not null ? [.. overflow] : dims[..count].ToArray();
+    }
+
+    private static List<RequestedOutput> ReadOutputs(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw InferenceException.InvalidInput("'outputs' must be a JSON array of requested outputs.");
+        }
+
+        var outputs = new List<RequestedOutput>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                throw InferenceException.InvalidInput($"outputs[{outputs.Count}] must be a JSON object.");
+            }
+
+            string? name = null;
+            InferParameters? parameters = null;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("name"u8))
+                {
+                    reader.Read();
+                    name = reader.TokenType == JsonTokenType.String
+                        ? reader.GetString()
+                        : throw InferenceException.InvalidInput($"'name' of outputs[{outputs.Count}] must be a string.");
+                }
+                else if (reader.ValueTextEquals("parameters"u8))
+                {
+                    reader.Read();
+                    parameters = JsonParameterCodec.Read(ref reader, $"outputs[{outputs.Count}]");
+                }
+                else
+                {
+                    reader.Read();
+                    reader.Skip();
+                }
+            }
+
+            if (name is null)
+            {
+                throw InferenceException.InvalidInput($"outputs[{outputs.Count}] is missing the required field 'name'.");
+            }
+
+            outputs.Add(new RequestedOutput(name, parameters ?? new InferParameters()));
+        }
+
+        return outputs;
+    }
+
+    private sealed class RequestHeader
+    {
+        public string? Id { get; set; }
+
+        public InferParameters? Parameters { get; set; }
+
+        public List<InputHeader>? Inputs { get; set; }
+
+        public List<RequestedOutput>? Outputs { get; set; }
+    }
+
+    private sealed record InputHeader(
+        string Name, TensorDataType DataType, long[] Shape, InferParameters? Parameters, int DataStart, int DataLength);
+}

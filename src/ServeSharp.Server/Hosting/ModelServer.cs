@@ -1,0 +1,149 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using ServeSharp.Server.Grpc;
+using ServeSharp.Server.Metrics;
+using ServeSharp.Server.Models;
+using ServeSharp.Server.Rest;
+
+namespace ServeSharp.Server.Hosting;
+
+/// <summary>
+/// The model-server process: Kestrel with REST (HTTP/1.1) on the HTTP port and gRPC
+/// (cleartext HTTP/2) on the gRPC port, one <see cref="DataPlane"/> behind both.
+/// </summary>
+public sealed class ModelServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ModelServerOptions _options;
+    private readonly ListenOptions[] _listeners;
+
+    private ModelServer(WebApplication app, ModelServerOptions options, ListenOptions[] listeners)
+    {
+        _app = app;
+        _options = options;
+        _listeners = listeners;
+    }
+
+    /// <summary>The application's services (repository, data plane, metrics...).</summary>
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>The model repository.</summary>
+    public ModelRepository Repository => _app.Services.GetRequiredService<ModelRepository>();
+
+    /// <summary>The bound REST port (after <see cref="StartAsync"/>).</summary>
+    public int HttpPort => ((IPEndPoint)_listeners[0].EndPoint).Port;
+
+    /// <summary>The bound gRPC port (after <see cref="StartAsync"/>).</summary>
+    public int GrpcPort => ((IPEndPoint)_listeners[1].EndPoint).Port;
+
+    /// <summary>
+    /// Builds a server. <paramref name="configureServices"/> registers runtimes (<c>AddModelRuntime&lt;T&gt;()</c>)
+    /// and decorators; <paramref name="configureLogging"/> replaces the default console logging.
+    /// </summary>
+    /// <exception cref="ArgumentException">Invalid options.</exception>
+    public static ModelServer Create(
+        ModelServerOptions options, Action<IServiceCollection>? configureServices = null, Action<ILoggingBuilder>? configureLogging = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.Logging.ClearProviders();
+        if (configureLogging is null)
+        {
+            builder.Logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+                o.UseUtcTimestamp = true;
+            });
+            builder.Logging.SetMinimumLevel(LogLevel.Information);
+            builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+            builder.Logging.AddFilter("Grpc", LogLevel.Warning);
+        }
+        else
+        {
+            configureLogging(builder.Logging);
+        }
+
+        var listeners = new ListenOptions[2];
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            // REST bodies are limited by RequestBodyReader (413 in KServe's shape); gRPC by its message size limit.
+            kestrel.Limits.MaxRequestBodySize = null;
+            var address = options.Host is null or "*" or "0.0.0.0" ? IPAddress.Any : IPAddress.Parse(options.Host);
+            kestrel.Listen(address, options.HttpPort, listen =>
+            {
+                // Cleartext HTTP/2 needs prior knowledge, which Kestrel cannot mix with HTTP/1.1 on one endpoint
+                // (no TLS/ALPN); REST is HTTP/1.1 like KServe's uvicorn, gRPC has its own HTTP/2 port.
+                listen.Protocols = HttpProtocols.Http1;
+                listeners[0] = listen;
+            });
+            kestrel.Listen(address, options.GrpcPort, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http2;
+                listeners[1] = listen;
+            });
+        });
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout + options.DrainDelay);
+
+        var services = builder.Services;
+        services.AddSingleton(options);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<ServerState>();
+        services.AddHostedService<ShutdownCoordinator>();
+        services.AddSingleton<ServerMetrics>();
+        services.AddSingleton<IModelDecoratorFactory, MetricsDecoratorFactory>();
+        configureServices?.Invoke(services);
+        services.AddSingleton<ModelRepository>();
+        services.AddSingleton<DataPlane>();
+        services.AddSingleton<RestHandler>();
+        services.AddSingleton<GrpcErrorInterceptor>();
+        services.AddGrpc(o =>
+        {
+            o.MaxReceiveMessageSize = options.GrpcMaxReceiveMessageSize;
+            o.MaxSendMessageSize = options.GrpcMaxSendMessageSize;
+            o.EnableDetailedErrors = false;
+            o.Interceptors.Add<GrpcErrorInterceptor>();
+        });
+
+        var app = builder.Build();
+        var rest = app.Services.GetRequiredService<RestHandler>();
+        app.Use(rest.InvokeAsync);
+        app.UseRouting();
+        app.MapGrpcService<InferenceGrpcService>();
+        return new ModelServer(app, options, listeners);
+    }
+
+    /// <summary>
+    /// Loads the configured models (in parallel; failures leave the model not ready with the reason), then opens
+    /// the listeners. Returns the repository entries after loading.
+    /// </summary>
+    public async Task<IReadOnlyList<ModelEntry>> StartAsync(CancellationToken cancellationToken = default)
+    {
+        var repository = Repository;
+        var (models, root) = StartupModelPlan.Create(_options, _app.Services.GetServices<ServeSharp.Abstractions.IModelRuntime>());
+        _options.ModelRepositoryRoot = root;
+        await Task.WhenAll(models.Select(m => repository.LoadAsync(m, cancellationToken))).ConfigureAwait(false);
+        await _app.StartAsync(cancellationToken).ConfigureAwait(false);
+        _app.Services.GetRequiredService<ServerState>().MarkStarted();
+        return repository.Entries;
+    }
+
+    /// <summary>Waits until the host shuts down (SIGTERM, Ctrl+C or <see cref="StopAsync"/>).</summary>
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
+
+    /// <summary>Graceful stop: readiness false, drain delay, in-flight requests finish, models disposed.</summary>
+    public Task StopAsync(CancellationToken cancellationToken = default) => _app.StopAsync(cancellationToken);
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await _app.DisposeAsync().ConfigureAwait(false);
+    }
+}

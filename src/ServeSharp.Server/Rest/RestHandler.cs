@@ -1,0 +1,335 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Primitives;
+using Prometheus;
+using ServeSharp.Abstractions;
+using ServeSharp.Protocol.Errors;
+using ServeSharp.Protocol.V1;
+using ServeSharp.Protocol.V2;
+using ServeSharp.Server.Hosting;
+using ServeSharp.Server.Logging;
+using ServeSharp.Server.Metrics;
+
+namespace ServeSharp.Server.Rest;
+
+/// <summary>
+/// The REST front end (V1, V2, health, metadata, repository, metrics) as one terminal middleware with a hand-written
+/// router: no endpoint routing or model binding on the hot path. gRPC requests (content type <c>application/grpc*</c>)
+/// pass through to the gRPC endpoints. Unknown paths get FastAPI's <c>404 {"detail":"Not Found"}</c> and known paths
+/// with the wrong verb <c>405 {"detail":"Method Not Allowed"}</c>, exactly as KServe answers them; every error raised
+/// by the data plane gets KServe's <c>{"error": "..."}</c> body.
+/// </summary>
+internal sealed class RestHandler
+{
+    private const string JsonContentType = "application/json";
+    private const string RequestIdHeader = "x-request-id";
+    private const string HeaderLengthHeader = "Inference-Header-Content-Length";
+    private static readonly string[] StatusText = [.. Enumerable.Range(0, 600).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture))];
+    private static readonly byte[] AliveBody = """{"status":"alive"}"""u8.ToArray();
+    private static readonly byte[] LiveBody = """{"live":true}"""u8.ToArray();
+    private static readonly byte[] ReadyBody = """{"ready":true}"""u8.ToArray();
+    private static readonly byte[] NotFoundBody = """{"detail":"Not Found"}"""u8.ToArray();
+    private static readonly byte[] MethodNotAllowedBody = """{"detail":"Method Not Allowed"}"""u8.ToArray();
+
+    private readonly DataPlane _dataPlane;
+    private readonly ServerMetrics _metrics;
+    private readonly ModelServerOptions _options;
+    private readonly ILogger<RestHandler> _logger;
+
+    public RestHandler(DataPlane dataPlane, ServerMetrics metrics, ModelServerOptions options, ILogger<RestHandler> logger)
+    {
+        _dataPlane = dataPlane;
+        _metrics = metrics;
+        _options = options;
+        _logger = logger;
+    }
+
+    public async Task InvokeAsync(HttpContext context, RequestDelegate next)
+    {
+        var request = context.Request;
+        if (request.ContentType is { } contentType && contentType.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase))
+        {
+            await next(context).ConfigureAwait(false);
+            return;
+        }
+
+        if (request.Headers.TryGetValue(RequestIdHeader, out var requestId))
+        {
+            context.Response.Headers[RequestIdHeader] = requestId;
+        }
+
+        var route = RestRoute.Match(request.Path.Value ?? "/");
+        int status;
+        try
+        {
+            if (route.Kind == RestRouteKind.NotFound)
+            {
+                status = await WriteAsync(context, 404, JsonContentType, NotFoundBody).ConfigureAwait(false);
+            }
+            else if (!string.Equals(request.Method, route.Method, StringComparison.OrdinalIgnoreCase))
+            {
+                context.Response.Headers.Allow = route.Method;
+                status = await WriteAsync(context, 405, JsonContentType, MethodNotAllowedBody).ConfigureAwait(false);
+            }
+            else
+            {
+                status = await DispatchAsync(context, route, requestId).ConfigureAwait(false);
+            }
+        }
+        catch (InferenceException e)
+        {
+            status = await WriteErrorAsync(context, ErrorStatusTable.ToHttpStatus(e.Kind), e.Message).ConfigureAwait(false);
+        }
+        catch (BadHttpRequestException e)
+        {
+            status = await WriteErrorAsync(context, e.StatusCode, e.Message).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away; nobody is listening for an answer.
+            status = 499;
+        }
+        catch (Exception e)
+        {
+            ServerLog.UnhandledError(_logger, request.Path.Value ?? "/", e);
+            status = await WriteErrorAsync(context, 500, ErrorStatusTable.DescribeUnexpected(e)).ConfigureAwait(false);
+        }
+
+        _metrics.CountRequest(ProtocolLabel(route.Kind), StatusText[Math.Clamp(status, 0, 599)]);
+    }
+
+    private static string ProtocolLabel(RestRouteKind kind) => kind switch
+    {
+        RestRouteKind.Root or RestRouteKind.V1ListModels or RestRouteKind.V1ModelReady or RestRouteKind.V1Predict
+            or RestRouteKind.V1Explain => "v1",
+        RestRouteKind.NotFound or RestRouteKind.Metrics => "other",
+        _ => "v2",
+    };
+
+    private Task<int> DispatchAsync(HttpContext context, RestRoute route, StringValues requestId)
+    {
+        var name = route.ModelName!;
+        switch (route.Kind)
+        {
+            case RestRouteKind.Root:
+                return WriteAsync(context, 200, JsonContentType, AliveBody);
+            case RestRouteKind.Metrics:
+                return WriteMetricsAsync(context);
+            case RestRouteKind.V1ListModels:
+            case RestRouteKind.V2ListModels:
+                return WriteJsonAsync(context, 200, w => V2MetadataEncoder.WriteModelList(w, _dataPlane.ModelNames));
+            case RestRouteKind.V1ModelReady:
+            case RestRouteKind.V2ModelReady:
+                _dataPlane.EnsureModelReady(name);
+                return WriteJsonAsync(context, 200, w => V2MetadataEncoder.WriteNamedFlag(w, name, "ready"u8, true));
+            case RestRouteKind.V1Predict:
+                return V1Async(context, name, explain: false, requestId);
+            case RestRouteKind.V1Explain:
+                return V1Async(context, name, explain: true, requestId);
+            case RestRouteKind.V2ServerMetadata:
+                return WriteJsonAsync(context, 200, w => V2MetadataEncoder.WriteServerMetadata(
+                    w, _dataPlane.ServerName, _dataPlane.ServerVersion, DataPlane.Extensions));
+            case RestRouteKind.V2Live:
+                return WriteAsync(context, 200, JsonContentType, LiveBody);
+            case RestRouteKind.V2Ready:
+                return _dataPlane.IsReady
+                    ? WriteAsync(context, 200, JsonContentType, ReadyBody)
+                    : throw new InferenceException(InferenceErrorKind.ServerNotReady, "Server is not ready.");
+            case RestRouteKind.V2ModelMetadata:
+                var metadata = _dataPlane.GetModelMetadata(name);
+                return WriteJsonAsync(context, 200, w => V2MetadataEncoder.WriteModelMetadata(w, name, metadata));
+            case RestRouteKind.V2Infer:
+                return V2InferAsync(context, name, requestId);
+            case RestRouteKind.V2Versioned:
+                throw InferenceException.NotImplemented("Model versioning not supported yet.");
+            case RestRouteKind.RepositoryIndex:
+                return IndexAsync(context);
+            case RestRouteKind.RepositoryLoad:
+                return LoadAsync(context, name);
+            case RestRouteKind.RepositoryUnload:
+                return UnloadAsync(context, name);
+            default:
+                return WriteAsync(context, 404, JsonContentType, NotFoundBody);
+        }
+    }
+
+    private async Task<int> V2InferAsync(HttpContext context, string name, StringValues requestId)
+    {
+        _dataPlane.EnsureModelReady(name);
+        using var body = await RequestBodyReader.ReadAsync(context.Request, _options.MaxRequestBodySize, context.RequestAborted)
+            .ConfigureAwait(false);
+        var headerLength = ParseHeaderLength(context.Request.Headers);
+        var start = Stopwatch.GetTimestamp();
+        var request = V2RequestDecoder.Decode(body.WrittenSpan, headerLength, name, new HeaderView(context.Request.Headers));
+        var decoded = Stopwatch.GetTimestamp();
+        var response = await _dataPlane.InferAsync(request, context.RequestAborted).ConfigureAwait(false);
+        var predicted = Stopwatch.GetTimestamp();
+        using var output = new PooledBufferWriter();
+        var jsonLength = V2ResponseEncoder.Encode(response, request, output);
+        Observe(name, start, decoded, predicted, explain: false, requestId);
+        if (jsonLength is { } length)
+        {
+            context.Response.Headers[HeaderLengthHeader] = length.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return await WriteAsync(context, 200, "application/octet-stream", output.WrittenMemory).ConfigureAwait(false);
+        }
+
+        return await WriteAsync(context, 200, JsonContentType, output.WrittenMemory).ConfigureAwait(false);
+    }
+
+    private async Task<int> V1Async(HttpContext context, string name, bool explain, StringValues requestId)
+    {
+        _dataPlane.EnsureModelReady(name);
+        using var body = await RequestBodyReader.ReadAsync(context.Request, _options.MaxRequestBodySize, context.RequestAborted)
+            .ConfigureAwait(false);
+        var start = Stopwatch.GetTimestamp();
+        var headers = new HeaderView(context.Request.Headers);
+        var contentType = context.Request.ContentType;
+        var request = IsJsonContentType(contentType)
+            ? V1RequestDecoder.Decode(body.WrittenSpan, name, headers)
+            : V1RequestDecoder.FromRawBody(body.WrittenSpan, contentType!, name, headers);
+        var decoded = Stopwatch.GetTimestamp();
+        var response = explain
+            ? await _dataPlane.ExplainAsync(request, context.RequestAborted).ConfigureAwait(false)
+            : await _dataPlane.InferAsync(request, context.RequestAborted).ConfigureAwait(false);
+        var predicted = Stopwatch.GetTimestamp();
+        using var output = new PooledBufferWriter();
+        if (explain)
+        {
+            V1ResponseEncoder.EncodeExplanation(response, output);
+        }
+        else
+        {
+            V1ResponseEncoder.EncodePredictions(response, output);
+        }
+
+        Observe(name, start, decoded, predicted, explain, requestId);
+        return await WriteAsync(context, 200, JsonContentType, output.WrittenMemory).ConfigureAwait(false);
+    }
+
+    private async Task<int> IndexAsync(HttpContext context)
+    {
+        using var body = await RequestBodyReader.ReadAsync(context.Request, _options.MaxRequestBodySize, context.RequestAborted)
+            .ConfigureAwait(false);
+        var readyOnly = V2MetadataEncoder.ReadIndexReadyFilter(body.WrittenSpan);
+        var entries = _dataPlane.Index(readyOnly).ToList();
+        return await WriteJsonAsync(context, 200, w => V2MetadataEncoder.WriteRepositoryIndex(w, entries)).ConfigureAwait(false);
+    }
+
+    private async Task<int> LoadAsync(HttpContext context, string name)
+    {
+        await _dataPlane.LoadAsync(name, context.RequestAborted).ConfigureAwait(false);
+        return await WriteJsonAsync(context, 200, w => V2MetadataEncoder.WriteNamedFlag(w, name, "load"u8, true)).ConfigureAwait(false);
+    }
+
+    private async Task<int> UnloadAsync(HttpContext context, string name)
+    {
+        await _dataPlane.UnloadAsync(name, context.RequestAborted).ConfigureAwait(false);
+        return await WriteJsonAsync(context, 200, w => V2MetadataEncoder.WriteNamedFlag(w, name, "unload"u8, true)).ConfigureAwait(false);
+    }
+
+    private async Task<int> WriteMetricsAsync(HttpContext context)
+    {
+        using var stream = new MemoryStream();
+        await _metrics.Registry.CollectAndExportAsTextAsync(stream, context.RequestAborted).ConfigureAwait(false);
+        return await WriteAsync(context, 200, "text/plain; version=0.0.4; charset=utf-8", stream.GetBuffer().AsMemory(0, (int)stream.Length))
+            .ConfigureAwait(false);
+    }
+
+    private void Observe(string model, long start, long decoded, long predicted, bool explain, StringValues requestId)
+    {
+        var end = Stopwatch.GetTimestamp();
+        var histograms = _metrics.ForModel(model);
+        var pre = Stopwatch.GetElapsedTime(start, decoded).TotalSeconds;
+        var post = Stopwatch.GetElapsedTime(predicted, end).TotalSeconds;
+        histograms.Preprocess.Observe(pre);
+        histograms.Postprocess.Observe(post);
+        if (_options.EnableLatencyLogging)
+        {
+            var run = Stopwatch.GetElapsedTime(decoded, predicted).TotalMilliseconds;
+            ServerLog.Latency(
+                _logger, requestId.Count > 0 ? requestId.ToString() : "N.A.", pre * 1000, explain ? run : 0, explain ? 0 : run, post * 1000);
+        }
+    }
+
+    private static bool IsJsonContentType(string? contentType)
+    {
+        if (string.IsNullOrEmpty(contentType))
+        {
+            return true;
+        }
+
+        var mediaType = contentType.AsSpan();
+        var semicolon = mediaType.IndexOf(';');
+        if (semicolon >= 0)
+        {
+            mediaType = mediaType[..semicolon];
+        }
+
+        mediaType = mediaType.Trim();
+        return mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            || mediaType.Equals("application/octet-stream", StringComparison.OrdinalIgnoreCase)
+            || mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static long? ParseHeaderLength(IHeaderDictionary headers)
+    {
+        if (!headers.TryGetValue(HeaderLengthHeader, out var values))
+        {
+            return null;
+        }
+
+        return long.TryParse(values.ToString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var length)
+            ? length
+            : throw InferenceException.InvalidInput(
+                $"Inference-Header-Content-Length must be a non-negative integer, not '{values}'.");
+    }
+
+    private Task<int> WriteJsonAsync(HttpContext context, int status, Action<PooledBufferWriter> write)
+    {
+        var output = new PooledBufferWriter(512);
+        try
+        {
+            write(output);
+        }
+        catch
+        {
+            output.Dispose();
+            throw;
+        }
+
+        return WriteAndReturnAsync(context, status, output);
+    }
+
+    private static async Task<int> WriteAndReturnAsync(HttpContext context, int status, PooledBufferWriter output)
+    {
+        using (output)
+        {
+            return await WriteAsync(context, status, JsonContentType, output.WrittenMemory).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<int> WriteErrorAsync(HttpContext context, int status, string message)
+    {
+        if (context.Response.HasStarted)
+        {
+            return status;
+        }
+
+        context.Response.Headers.Remove(HeaderLengthHeader);
+        return await WriteAsync(context, status, JsonContentType, ErrorJson.ToBytes(message)).ConfigureAwait(false);
+    }
+
+    private static Task<int> WriteAsync(HttpContext context, int status, string contentType, byte[] body) =>
+        WriteAsync(context, status, contentType, body.AsMemory());
+
+    private static async Task<int> WriteAsync(HttpContext context, int status, string contentType, ReadOnlyMemory<byte> body)
+    {
+        var response = context.Response;
+        response.StatusCode = status;
+        response.ContentType = contentType;
+        response.ContentLength = body.Length;
+        await response.BodyWriter.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
+        return status;
+    }
+}
