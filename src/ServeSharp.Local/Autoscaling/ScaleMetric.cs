@@ -1,0 +1,11 @@
+namespace ServeSharp.Local.Autoscaling;
+
+/// <summary>What the KPA-style autoscaler targets per replica (KServe <c>scaleMetric</c>).</summary>
+public enum ScaleMetric
+{
+    /// <summary>In-flight requests per replica (Knative default; default target 100).</summary>
+    Concurrency,
+
+    /// <summary>Requests per second per replica (default target 200).</summary>
+    Rps,
+}
