@@ -4,6 +4,7 @@ using ServeSharp.Runtimes.Sklearn.Estimators.Neighbors;
 using ServeSharp.Runtimes.Sklearn.Estimators.Neural;
 using ServeSharp.Runtimes.Sklearn.Estimators.Preprocessing;
 using ServeSharp.Runtimes.Sklearn.Estimators.Svm;
+using ServeSharp.Runtimes.Sklearn.Estimators.Trees;
 
 namespace ServeSharp.Runtimes.Sklearn.Estimators;
 
@@ -36,5 +37,19 @@ internal static class EstimatorRegistrations
         f.AddPredictor("KNeighborsRegressor", (o, _) => new KNeighbors(o, classifier: false));
         f.AddPredictor("MLPClassifier", (o, _) => new MultilayerPerceptron(o, classifier: true));
         f.AddPredictor("MLPRegressor", (o, _) => new MultilayerPerceptron(o, classifier: false));
+
+        f.AddPredictor("DecisionTreeClassifier", (o, _) => new ForestModel(o, classifier: true, forest: false));
+        f.AddPredictor("ExtraTreeClassifier", (o, _) => new ForestModel(o, classifier: true, forest: false));
+        f.AddPredictor("DecisionTreeRegressor", (o, _) => new ForestModel(o, classifier: false, forest: false));
+        f.AddPredictor("ExtraTreeRegressor", (o, _) => new ForestModel(o, classifier: false, forest: false));
+        f.AddPredictor("RandomForestClassifier", (o, _) => new ForestModel(o, classifier: true, forest: true));
+        f.AddPredictor("ExtraTreesClassifier", (o, _) => new ForestModel(o, classifier: true, forest: true));
+        f.AddPredictor("RandomForestRegressor", (o, _) => new ForestModel(o, classifier: false, forest: true));
+        f.AddPredictor("ExtraTreesRegressor", (o, _) => new ForestModel(o, classifier: false, forest: true));
+        f.AddPredictor("GradientBoostingClassifier", (o, _) => new GradientBoostingModel(o, classifier: true));
+        f.AddPredictor("GradientBoostingRegressor", (o, _) => new GradientBoostingModel(o, classifier: false));
+        f.AddPredictor("HistGradientBoostingClassifier", (o, _) => new HistGradientBoostingModel(o, classifier: true));
+        f.AddPredictor("HistGradientBoostingRegressor", (o, _) => new HistGradientBoostingModel(o, classifier: false));
+        f.AddPredictor("IsolationForest", (o, _) => new IsolationForestModel(o));
     }
 }

@@ -1,0 +1,141 @@
+using ServeSharp.Runtimes.Sklearn.Numpy;
+using ServeSharp.Runtimes.Trees.Engine;
+
+namespace ServeSharp.Runtimes.Sklearn.Estimators.Trees;
+
+/// <summary>
+/// A fitted <c>sklearn.tree._tree.Tree</c> (the <c>tree_</c> of a DecisionTree*/ExtraTree*) as flat arrays:
+/// <c>nodes</c> (left_child, right_child, feature, threshold, ..., n_node_samples) and <c>value</c>
+/// (n_nodes, n_outputs, max_n_classes). Only single-output trees are supported.
+/// </summary>
+internal sealed class SklearnTree
+{
+    private SklearnTree(TreeArrays arrays, double[] values, int width, long[] nodeSamples, int[] depth)
+    {
+        Arrays = arrays;
+        Values = values;
+        Width = width;
+        NodeSamples = nodeSamples;
+        Depth = depth;
+    }
+
+    /// <summary>Structure with <see cref="TreeArrays.LeafValues"/> = the raw <c>value</c> rows.</summary>
+    public TreeArrays Arrays { get; }
+
+    /// <summary><c>value</c> flattened: node i, class k at <c>i * Width + k</c>.</summary>
+    public double[] Values { get; }
+
+    /// <summary>Values per node (max_n_classes; 1 for regression).</summary>
+    public int Width { get; }
+
+    /// <summary><c>n_node_samples</c>.</summary>
+    public long[] NodeSamples { get; }
+
+    /// <summary>Depth of each node (root 0), following the child links.</summary>
+    public int[] Depth { get; }
+
+    /// <summary>Reads <c>estimator.tree_</c>.</summary>
+    public static SklearnTree Read(SkObject estimator)
+    {
+        var tree = estimator.Object("tree_");
+        var nodes = tree.Array("nodes");
+        var values = tree.Array("values");
+        if (values.Rank != 3 || values.Shape[0] != nodes.Count)
+        {
+            throw tree.WrongType("values", "an array of shape (node_count, n_outputs, max_n_classes)");
+        }
+
+        if (values.Shape[1] != 1)
+        {
+            throw estimator.Unsupported("multi-output trees");
+        }
+
+        if (nodes.HasField("missing_go_to_left"))
+        {
+            throw estimator.Unsupported("trees with missing-value support (scikit-learn >= 1.3)");
+        }
+
+        var n = (int)nodes.Count;
+        var left = ToInts(nodes.FieldAsDoubles("left_child"));
+        var right = ToInts(nodes.FieldAsDoubles("right_child"));
+        var feature = ToInts(nodes.FieldAsDoubles("feature"));
+        var threshold = nodes.FieldAsDoubles("threshold");
+        var samples = nodes.FieldAsDoubles("n_node_samples").Select(v => (long)v).ToArray();
+        var width = (int)values.Shape[2];
+        var v = values.ToDoubles();
+        for (var i = 0; i < n; i++)
+        {
+            if (left[i] < 0)
+            {
+                feature[i] = 0; // sklearn stores TREE_UNDEFINED (-2) on leaves
+            }
+        }
+
+        var depth = new int[n];
+        var stack = new Stack<int>();
+        stack.Push(0);
+        var seen = 0;
+        while (stack.Count > 0 && seen++ <= n)
+        {
+            var i = stack.Pop();
+            if (left[i] >= 0 && left[i] < n && right[i] >= 0 && right[i] < n)
+            {
+                depth[left[i]] = depth[i] + 1;
+                depth[right[i]] = depth[i] + 1;
+                stack.Push(left[i]);
+                stack.Push(right[i]);
+            }
+        }
+
+        var arrays = new TreeArrays
+        {
+            LeftChild = left,
+            RightChild = right,
+            SplitFeature = feature,
+            Threshold = threshold,
+            LeafValues = v,
+            LeafWidth = width,
+        };
+        return new SklearnTree(arrays, v, width, samples, depth);
+    }
+
+    /// <summary>The same structure with other leaf values.</summary>
+    public TreeArrays WithLeaves(double[] leafValues, int width, int[]? featureMap = null) => new()
+    {
+        LeftChild = Arrays.LeftChild,
+        RightChild = Arrays.RightChild,
+        SplitFeature = featureMap is null ? Arrays.SplitFeature : Arrays.SplitFeature.Select(f => featureMap[f]).ToArray(),
+        Threshold = Arrays.Threshold,
+        LeafValues = leafValues,
+        LeafWidth = width,
+    };
+
+    /// <summary>Each node's class values divided by their sum (a sum of 0 counts as 1), as DecisionTreeClassifier.predict_proba does.</summary>
+    public double[] NormalizedValues(int classes)
+    {
+        var n = Arrays.NodeCount;
+        var result = new double[n * classes];
+        for (var i = 0; i < n; i++)
+        {
+            double sum = 0;
+            for (var k = 0; k < classes; k++)
+            {
+                sum += Values[i * Width + k];
+            }
+
+            if (sum == 0)
+            {
+                sum = 1;
+            }
+
+            for (var k = 0; k < classes; k++)
+            {
+                result[i * classes + k] = Values[i * Width + k] / sum;
+            }
+        }
+
+        return result;
+    }
+
+    private static int[] ToInts(double[] values) => values.Select(v => checked((int)v)).ToArray();
+}

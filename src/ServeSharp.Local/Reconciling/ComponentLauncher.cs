@@ -1,0 +1,113 @@
+using k8s.Models;
+using ServeSharp.Control.Api.V1Beta1;
+using ServeSharp.Local.Autoscaling;
+using ServeSharp.Local.Supervision;
+
+namespace ServeSharp.Local.Reconciling;
+
+/// <summary>
+/// Turns an InferenceService component into a local process: model formats the built-in runtimes serve run
+/// <c>servesharp serve</c> on the fetched model; a container with <c>command</c> runs that command (its args and env
+/// kept; <c>$(PORT)</c>, <c>$(PORT_HTTP)</c>, <c>$(PORT_GRPC)</c> and <c>$(MODEL_DIR)</c> expand, and <c>STORAGE_URI</c>
+/// points at the local model); an image with no command cannot run locally and says so.
+/// </summary>
+public sealed class ComponentLauncher(LocalPlatformOptions options)
+{
+    /// <summary>Formats <c>servesharp serve</c> loads natively.</summary>
+    public static readonly IReadOnlySet<string> BuiltInFormats = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "sklearn", "xgboost", "lightgbm", "onnx" };
+
+    /// <summary>The predictor of <paramref name="isvc"/>.</summary>
+    public ComponentLaunch ForPredictor(InferenceService isvc)
+    {
+        var predictor = isvc.Spec.Predictor;
+        var scaling = Autoscaling(predictor);
+        var (format, extension) = predictor.Model is { } model
+            ? (model.ModelFormat?.Name, (PredictorExtensionSpec?)model)
+            : predictor.FrameworkKeys().Where(k => k.Spec is not null).Select(k => ((string?)k.Key, k.Spec)).FirstOrDefault();
+        if (extension is not null)
+        {
+            if (extension.Command is { Count: > 0 })
+            {
+                return Custom(extension, extension.StorageUri, scaling);
+            }
+
+            if (predictor.Model?.Runtime is { } runtime)
+            {
+                return new ComponentLaunch(null, null, scaling, "RuntimeNotRecognized",
+                    $"ServingRuntime \"{runtime}\" is not supported by the local platform yet; remove spec.predictor.model.runtime to use the built-in {string.Join("/", BuiltInFormats)} runtime");
+            }
+
+            if (format is null || !BuiltInFormats.Contains(format))
+            {
+                return new ComponentLaunch(null, null, scaling, "NoSupportingRuntime",
+                    $"No runtime found to support specified framework/version: model format \"{format}\" (built in: {string.Join(", ", BuiltInFormats.Order())}; or give the predictor a command to run)");
+            }
+
+            if (string.IsNullOrWhiteSpace(extension.StorageUri))
+            {
+                return new ComponentLaunch(null, null, scaling, "InvalidPredictorSpec", "spec.predictor: storageUri is required for the built-in runtimes");
+            }
+
+            return new ComponentLaunch(Serve(isvc.Name, format), extension.StorageUri, scaling);
+        }
+
+        if (predictor.Containers?.FirstOrDefault() is { } container)
+        {
+            return Custom(container, container.Env?.FirstOrDefault(e => e.Name == "STORAGE_URI")?.Value, scaling);
+        }
+
+        return new ComponentLaunch(null, null, scaling, "InvalidPredictorSpec", "spec.predictor: no model, framework key or container to run");
+    }
+
+    /// <summary>KServe scaling fields → KPA settings (minReplicas default 1; target/metric as Knative reads them).</summary>
+    public static AutoscalerSpec Autoscaling(ComponentSpec component) => new()
+    {
+        MinReplicas = component.MinReplicas ?? 1,
+        MaxReplicas = component.MaxReplicas ?? 0,
+        Target = component.ScaleTarget,
+        Metric = string.Equals(component.ScaleMetric, "rps", StringComparison.OrdinalIgnoreCase) ? ScaleMetric.Rps : ScaleMetric.Concurrency,
+    };
+
+    private ProcessTemplate Serve(string modelName, string format)
+    {
+        if (options.ServeCommand.Count == 0)
+        {
+            throw new InvalidOperationException("LocalPlatformOptions.ServeCommand is not set.");
+        }
+
+        string[] args =
+        [
+            .. options.ServeCommand.Skip(1), "serve",
+            "--model_name", modelName, "--model_dir", "$(MODEL_DIR)", "--model_format", format.ToLowerInvariant(),
+            "--http_port", "$(PORT_HTTP)", "--grpc_port", "$(PORT_GRPC)", "--host", "127.0.0.1",
+        ];
+        return new ProcessTemplate(options.ServeCommand[0], args, new Dictionary<string, string>(), null, ["http", "grpc"], ReadinessProbe.Http("/v2/health/ready"));
+    }
+
+    private static ComponentLaunch Custom(V1Container container, string? storageUri, AutoscalerSpec scaling)
+    {
+        if (container.Command is not { Count: > 0 })
+        {
+            return new ComponentLaunch(null, storageUri, scaling, "InvalidPredictorSpec",
+                $"container image \"{container.Image}\" has no local mapping: set command (and args) to run it as a process; use $(PORT) for the port to listen on");
+        }
+
+        var env = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var variable in container.Env ?? [])
+        {
+            if (variable.Name is not null && variable.Value is not null)
+            {
+                env[variable.Name] = variable.Value;
+            }
+        }
+
+        if (storageUri is not null)
+        {
+            env["STORAGE_URI"] = "$(MODEL_DIR)";
+        }
+
+        var args = container.Command.Skip(1).Concat(container.Args ?? []).ToList();
+        var template = new ProcessTemplate(container.Command[0], args, env, container.WorkingDir, ["http"], ReadinessProbe.Tcp);
+        return new ComponentLaunch(template, storageUri, scaling);
+    }
+}

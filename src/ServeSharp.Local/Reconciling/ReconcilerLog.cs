@@ -1,0 +1,18 @@
+using Microsoft.Extensions.Logging;
+
+namespace ServeSharp.Local.Reconciling;
+
+internal static partial class ReconcilerLog
+{
+    [LoggerMessage(1, LogLevel.Information, "Created revision {Revision} of {Service}")]
+    public static partial void RevisionCreated(ILogger logger, string revision, string service);
+
+    [LoggerMessage(2, LogLevel.Warning, "{Service}: {Reason}: {Message}")]
+    public static partial void NotReady(ILogger logger, string service, string reason, string message);
+
+    [LoggerMessage(3, LogLevel.Error, "Reconciling {Service} failed")]
+    public static partial void Failed(ILogger logger, string service, Exception exception);
+
+    [LoggerMessage(4, LogLevel.Information, "Removed revision {Revision}")]
+    public static partial void RevisionRemoved(ILogger logger, string revision);
+}
