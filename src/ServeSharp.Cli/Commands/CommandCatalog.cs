@@ -9,6 +9,8 @@ internal static class CommandCatalog
     {
         // One line per verb.
         yield return ServeCommand.Create();
+        yield return ValidateCommand.Create();
+        yield return ApplyCommand.Create();
         yield return StorageInitializerCommand.Create();
     }
 }

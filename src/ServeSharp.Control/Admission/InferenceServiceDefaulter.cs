@@ -148,12 +148,11 @@ public sealed class InferenceServiceDefaulter(InferenceServiceConfig config)
                 var containers = component.Containers!;
                 if (component is PredictorSpec)
                 {
-                    if (containers.Count == 1)
+                    if (containers.Count == 1 || string.IsNullOrEmpty(containers[0].Name))
                     {
                         containers[0].Name = KServeConstants.InferenceServiceContainerName;
                     }
-                    var target = containers.FirstOrDefault(c => c.Name == KServeConstants.InferenceServiceContainerName) ?? containers[0];
-                    target.Resources = WithResourceDefaults(target.Resources);
+                    containers[0].Resources = WithResourceDefaults(containers[0].Resources);
                 }
                 else
                 {
