@@ -1,0 +1,57 @@
+using ServeSharp.Abstractions;
+using ServeSharp.Runtimes.Trees.Engine;
+using ServeSharp.Runtimes.Trees.Serving;
+
+namespace ServeSharp.Runtimes.Trees.LightGbm;
+
+/// <summary>
+/// Serves LightGBM text models (model-format <c>lightgbm</c>) natively, as KServe's lgbserver: exactly one file
+/// ending in <c>.bst</c> (lgbserver's extension) or <c>.txt</c> in the model directory.
+/// </summary>
+public sealed class LightGbmRuntime : IModelRuntime
+{
+    /// <summary>File name endings accepted.</summary>
+    public static readonly IReadOnlyList<string> Extensions = [".bst", ".txt"];
+
+    /// <inheritdoc />
+    public string Format => "lightgbm";
+
+    /// <inheritdoc />
+    public bool CanLoad(string modelDirectory)
+    {
+        try
+        {
+            var files = ModelFileLocator.Candidates(modelDirectory, Extensions);
+            return files.Count > 0 && files.All(f => LightGbmModelText.LooksLikeLightGbm(ModelFileLocator.Head(f, 16)));
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IModel> LoadAsync(ModelLoadContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var path = ModelFileLocator.Locate(context.ModelDirectory, Extensions);
+        var bytes = await ModelFileLocator.ReadAsync(path, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var booster = LightGbmModelText.Parse(LightGbmModelText.Decode(bytes));
+            return new LightGbmModel(context.Name, LightGbmPredictor.Create(booster));
+        }
+        catch (FormatException e)
+        {
+            throw new ModelLoadException($"LightGBM model file {path} is invalid: {e.Message}", e);
+        }
+        catch (TreeStructureException e)
+        {
+            throw new ModelLoadException($"LightGBM model file {path} is invalid: {e.Message}", e);
+        }
+    }
+}
