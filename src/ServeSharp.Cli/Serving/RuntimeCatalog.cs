@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using ServeSharp.Server.Hosting;
 
 namespace ServeSharp.Cli.Serving;
 
@@ -11,6 +12,6 @@ internal static class RuntimeCatalog
 {
     public static void Register(IServiceCollection services)
     {
-        _ = services;
+        services.AddModelRuntime<ServeSharp.Runtimes.Sklearn.SklearnRuntime>();
     }
 }
