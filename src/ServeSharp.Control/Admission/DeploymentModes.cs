@@ -29,3 +29,24 @@ public static class DeploymentModes
     public static string Parse(string? value) =>
         string.IsNullOrEmpty(value) ? Standard : Normalize(value) ?? value;
 }
+
+/// <summary>Deployment mode of a stored InferenceService (controller step 1 of §2.1).</summary>
+public static class DeploymentModeResolver
+{
+    /// <summary><c>status.deploymentMode</c> (sticky), else the annotation, else the configured default — all normalized.</summary>
+    public static string Resolve(Api.V1Beta1.InferenceService isvc, Configuration.InferenceServiceConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(isvc);
+        ArgumentNullException.ThrowIfNull(config);
+        if (!string.IsNullOrEmpty(isvc.Status?.DeploymentMode))
+        {
+            return DeploymentModes.Parse(isvc.Status.DeploymentMode);
+        }
+        var annotation = isvc.GetAnnotation(Api.KServeConstants.DeploymentModeAnnotation);
+        if (!string.IsNullOrEmpty(annotation))
+        {
+            return DeploymentModes.Parse(annotation);
+        }
+        return DeploymentModes.Parse(config.Deploy.DefaultDeploymentMode);
+    }
+}
