@@ -30,7 +30,7 @@ public sealed class ServerFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        foreach (var (name, kind) in new[] { ("echo", "echo"), ("sum", "sum"), ("explain", "explain"), ("fp16", "fp16"), ("fail", "fail"), ("broken", "nonsense") })
+        foreach (var (name, kind) in new[] { ("echo", "echo"), ("sum", "sum"), ("explain", "explain"), ("FP16OutputModel", "fp16"), ("fail", "fail"), ("broken", "nonsense") })
         {
             TestRuntime.CreateModelDirectory(_root, name, kind);
         }

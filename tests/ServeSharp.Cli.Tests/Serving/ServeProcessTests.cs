@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.RegularExpressions;
+
+namespace ServeSharp.Cli.Tests.Serving;
+
+/// <summary>Runs the real <c>servesharp serve</c> binary: ready line with the bound ports, KServe args, SIGTERM exit.</summary>
+public sealed partial class ServeProcessTests : IDisposable
+{
+    private readonly string _temp = Directory.CreateTempSubdirectory("servesharp-cli-serve-").FullName;
+
+    public void Dispose() => Directory.Delete(_temp, recursive: true);
+
+    [GeneratedRegex(@"http port (\d+) .* grpc port (\d+)")]
+    private static partial Regex ReadyLine();
+
+    [Fact]
+    public async Task Serve_EmptyModelRepository_PrintsReadyLine_ServesHealth_AndExitsOnSigterm()
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "servesharp.dll"), "serve", "--model_name=iris", $"--model_dir={_temp}", "--http_port=0", "--grpc_port=0", "--host=127.0.0.1" })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(info)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        try
+        {
+            var line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            Assert.NotNull(line);
+            var match = ReadyLine().Match(line);
+            Assert.True(match.Success, line);
+            Assert.Contains("models: no models yet", line, StringComparison.Ordinal);
+
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{match.Groups[1].Value}") };
+            var ready = await http.GetAsync("/v2/health/ready");
+            Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+            var load = await http.PostAsync("/v2/repository/models/ghost/load", null);
+            Assert.Equal(HttpStatusCode.NotFound, load.StatusCode);
+
+            using var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            await kill.WaitForExitAsync();
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            Assert.Equal(0, process.ExitCode);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill();
+            }
+
+            _ = await stderr;
+        }
+    }
+
+    [Fact]
+    public async Task Serve_BadOption_ExitsTwoWithMessage()
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "servesharp.dll"), "serve", "--http_port=99999" })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(info)!;
+        var stderr = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.Equal(2, process.ExitCode);
+        Assert.Contains("--http-port must be between 0 and 65535", stderr, StringComparison.Ordinal);
+    }
+}
