@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Microsoft.ML.OnnxRuntime;
 using ServeSharp.Abstractions;
 using ModelMetadata = ServeSharp.Abstractions.ModelMetadata;
@@ -25,13 +26,20 @@ public sealed class OnnxModelRuntime : IModelRuntime
 
     /// <summary>Creates the runtime with default options.</summary>
     public OnnxModelRuntime()
-        : this(new OnnxRuntimeOptions(), NullLogger<OnnxModelRuntime>.Instance, TimeProvider.System)
+        : this(new OnnxRuntimeOptions(), NullLogger.Instance, TimeProvider.System)
+    {
+    }
+
+    /// <summary>Creates the runtime (the constructor dependency injection uses).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    public OnnxModelRuntime(IOptions<OnnxRuntimeOptions> options, ILogger<OnnxModelRuntime> logger, TimeProvider timeProvider)
+        : this(options?.Value ?? throw new ArgumentNullException(nameof(options)), logger, timeProvider)
     {
     }
 
     /// <summary>Creates the runtime.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
-    public OnnxModelRuntime(OnnxRuntimeOptions options, ILogger<OnnxModelRuntime> logger, TimeProvider timeProvider)
+    public OnnxModelRuntime(OnnxRuntimeOptions options, ILogger logger, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();

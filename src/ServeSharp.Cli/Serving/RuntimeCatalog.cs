@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using ServeSharp.Runtimes.Onnx;
 using ServeSharp.Server.Hosting;
 
 namespace ServeSharp.Cli.Serving;
@@ -12,6 +13,7 @@ internal static class RuntimeCatalog
 {
     public static void Register(IServiceCollection services)
     {
+        services.AddModelRuntime<OnnxModelRuntime>();
         services.AddModelRuntime<ServeSharp.Runtimes.Sklearn.SklearnRuntime>();
     }
 }

@@ -138,8 +138,19 @@ public sealed class OnnxModelRuntimeTests
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new OnnxModelRuntime(
             new OnnxRuntimeOptions { IntraOpThreads = threads },
-            Microsoft.Extensions.Logging.Abstractions.NullLogger<OnnxModelRuntime>.Instance,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance,
             TimeProvider.System));
+    }
+
+    [Fact]
+    public void Constructor_WithIOptions_ValidatesTheConfiguredOptions()
+    {
+        var logger = Microsoft.Extensions.Logging.Abstractions.NullLogger<OnnxModelRuntime>.Instance;
+        Assert.Throws<ArgumentOutOfRangeException>(() => new OnnxModelRuntime(
+            Microsoft.Extensions.Options.Options.Create(new OnnxRuntimeOptions { IntraOpThreads = -5 }), logger, TimeProvider.System));
+        var runtime = new OnnxModelRuntime(
+            Microsoft.Extensions.Options.Options.Create(new OnnxRuntimeOptions { IntraOpThreads = 3 }), logger, TimeProvider.System);
+        Assert.Equal("onnx", runtime.Format);
     }
 
     [Fact]

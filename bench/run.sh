@@ -1,0 +1,260 @@
+#!/usr/bin/env bash
+# ServeSharp benchmark: servesharp serving examples/iris-onnx against a bare Kestrel/gRPC "ceiling" app that answers
+# the same requests with pre-recorded bytes, measured in the same run on the same machine. Writes bench/RESULTS.md.
+#
+#   bench/run.sh                         full run (about 8 minutes)
+#   BENCH_DURATION=2 BENCH_WARMUP=1 BENCH_SCENARIO_WARMUP=1 bench/run.sh    smoke run (well under a minute)
+#
+# Environment:
+#   BENCH_DURATION          seconds measured per scenario and target (default 20)
+#   BENCH_WARMUP            seconds of JIT warm-up per target and protocol before the first scenario (default 10)
+#   BENCH_SCENARIO_WARMUP   seconds of load before each measured run, not counted (default 3)
+#   BENCH_CONNECTIONS       connections for wrk and h2load (default 16)
+#   BENCH_OUTPUT            result file (default bench/RESULTS.md)
+#
+# Load generators: wrk (REST, HTTP/1.1) and h2load (gRPC, HTTP/2 prior knowledge), both from Debian packages,
+# installed here when missing. Server, ceiling and load generator share the machine's cores.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DURATION=${BENCH_DURATION:-20}
+WARMUP=${BENCH_WARMUP:-10}
+SCENARIO_WARMUP=${BENCH_SCENARIO_WARMUP:-3}
+CONNECTIONS=${BENCH_CONNECTIONS:-16}
+OUTPUT=${BENCH_OUTPUT:-bench/RESULTS.md}
+THREADS=2
+WORK=bench/.work
+MODEL=iris
+MODEL_DIR=examples/iris-onnx
+SS_HTTP=18080
+SS_GRPC=18081
+CE_HTTP=19080
+CE_GRPC=19081
+GRPC_PATH=/inference.GRPCInferenceService/ModelInfer
+
+log() { printf '[bench] %s\n' "$*" >&2; }
+
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do
+    kill -TERM "$pid" 2>/dev/null || true
+  done
+  for pid in "${pids[@]}"; do
+    wait "$pid" 2>/dev/null || true
+  done
+}
+trap cleanup EXIT
+
+# --- tools -----------------------------------------------------------------------------------------------------------
+missing=()
+command -v wrk >/dev/null || missing+=(wrk)
+command -v h2load >/dev/null || missing+=(nghttp2-client)
+command -v curl >/dev/null || missing+=(curl)
+if [ ${#missing[@]} -gt 0 ]; then
+  log "installing ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO=sudo
+  $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null 2>&1 \
+    || { $SUDO apt-get update -qq >/dev/null && $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null; }
+fi
+PYTHON=/usr/bin/python3
+[ -x "$PYTHON" ] || PYTHON=python3
+
+# --- build -----------------------------------------------------------------------------------------------------------
+log "building Release"
+dotnet build src/ServeSharp.Cli -c Release -v quiet -nologo 2>&1 | grep -E " error |rror\(s\)" | sort -u >&2 || true
+dotnet build bench/Ceiling -c Release -v quiet -nologo 2>&1 | grep -E " error |rror\(s\)" | sort -u >&2 || true
+SERVESHARP=src/ServeSharp.Cli/bin/Release/net10.0/servesharp
+CEILING=bench/Ceiling/bin/Release/net10.0/Ceiling
+[ -x "$SERVESHARP" ] || { log "build failed: $SERVESHARP missing"; exit 1; }
+[ -x "$CEILING" ] || { log "build failed: $CEILING missing"; exit 1; }
+
+rm -rf "$WORK"
+mkdir -p "$WORK/requests" "$WORK/responses" "$WORK/logs"
+"$PYTHON" bench/make_requests.py "$WORK/requests" "$MODEL"
+
+# --- helpers ---------------------------------------------------------------------------------------------------------
+now_ns() { date +%s%N; }
+
+# wait_ready URL TIMEOUT_S: poll until URL answers 200; prints nothing, fails on timeout.
+wait_ready() {
+  local url=$1 deadline=$(( $(date +%s) + $2 ))
+  until curl -fs -o /dev/null "$url"; do
+    [ "$(date +%s)" -lt "$deadline" ] || return 1
+    sleep 0.005
+  done
+}
+
+start_servesharp() {
+  "$SERVESHARP" serve --model_name "$MODEL" --model_dir "$MODEL_DIR" \
+    --http_port "$SS_HTTP" --grpc_port "$SS_GRPC" >>"$WORK/logs/servesharp.log" 2>&1 &
+  echo $!
+}
+
+stop() {
+  kill -TERM "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+}
+
+# --- start-to-ready --------------------------------------------------------------------------------------------------
+# Time from spawning the process to the first 200 from /v2/models/<m>/ready (includes the runtime's own start-up and
+# the model load), measured over 5 cold starts of the built binary; the median is reported.
+ready_ms=()
+for _ in 1 2 3 4 5; do
+  t0=$(now_ns)
+  pid=$(start_servesharp)
+  if ! wait_ready "http://127.0.0.1:$SS_HTTP/v2/models/$MODEL/ready" 30; then
+    log "servesharp did not become ready; log:"; tail -n 30 "$WORK/logs/servesharp.log" >&2; exit 1
+  fi
+  ready_ms+=( $(( ($(now_ns) - t0) / 1000000 )) )
+  stop "$pid"
+done
+READY_SORTED=$(printf '%s\n' "${ready_ms[@]}" | sort -n | tr '\n' ' ')
+READY_MEDIAN=$(printf '%s\n' "${ready_ms[@]}" | sort -n | sed -n 3p)
+log "start-to-ready ms: $READY_SORTED(median $READY_MEDIAN)"
+
+# --- servers ---------------------------------------------------------------------------------------------------------
+SS_PID=$(start_servesharp); pids+=("$SS_PID")
+wait_ready "http://127.0.0.1:$SS_HTTP/v2/models/$MODEL/ready" 30
+
+# Record servesharp's answers; the ceiling replays exactly these bytes.
+for b in b1 b64; do
+  curl -fsS -H 'content-type: application/json' --data-binary @"$WORK/requests/v1-$b.json" \
+    "http://127.0.0.1:$SS_HTTP/v1/models/$MODEL:predict" -o "$WORK/responses/v1-$b.json"
+  curl -fsS -H 'content-type: application/json' --data-binary @"$WORK/requests/v2-$b.json" \
+    "http://127.0.0.1:$SS_HTTP/v2/models/$MODEL/infer" -o "$WORK/responses/v2-$b.json"
+  curl -fsS --http2-prior-knowledge -H 'content-type: application/grpc' -H 'te: trailers' \
+    --data-binary @"$WORK/requests/grpc-$b.bin" -D "$WORK/responses/grpc-$b.headers" \
+    "http://127.0.0.1:$SS_GRPC$GRPC_PATH" -o "$WORK/responses/grpc-$b.bin"
+  grep -qi '^grpc-status: 0' "$WORK/responses/grpc-$b.headers" \
+    || { log "gRPC ModelInfer ($b) did not return grpc-status 0:"; cat "$WORK/responses/grpc-$b.headers" >&2; exit 1; }
+done
+log "servesharp V1 answer (batch 1): $(cat "$WORK/responses/v1-b1.json")"
+
+"$CEILING" --responses "$WORK/responses" --http-port "$CE_HTTP" --grpc-port "$CE_GRPC" \
+  >>"$WORK/logs/ceiling.log" 2>&1 &
+CE_PID=$!; pids+=("$CE_PID")
+wait_ready "http://127.0.0.1:$CE_HTTP/v2/health/ready" 30 || { log "ceiling did not start"; cat "$WORK/logs/ceiling.log" >&2; exit 1; }
+
+# --- load ------------------------------------------------------------------------------------------------------------
+# wrk_run NAME URL BODY_FILE SECONDS -> writes $WORK/logs/NAME.txt
+wrk_run() {
+  local name=$1 url=$2 body=$3 seconds=$4 lua="$WORK/$1.lua"
+  cat >"$lua" <<EOF
+local f = assert(io.open("$PWD/$body", "rb"))
+wrk.method = "POST"
+wrk.body = f:read("*a")
+f:close()
+wrk.headers["Content-Type"] = "application/json"
+EOF
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" --latency -s "$lua" "$url" >"$WORK/logs/$name.txt" 2>&1
+}
+
+# h2load_run NAME URL BODY_FILE STREAMS SECONDS -> writes $WORK/logs/NAME.txt and NAME.tsv (per-request log)
+h2load_run() {
+  local name=$1 url=$2 body=$3 streams=$4 seconds=$5
+  h2load -t"$THREADS" -c"$CONNECTIONS" -m"$streams" -D "$seconds" \
+    -H 'content-type: application/grpc' -H 'te: trailers' -d "$body" \
+    --log-file "$WORK/logs/$name.tsv" "$url" >"$WORK/logs/$name.txt" 2>&1
+}
+
+# Echo "rps p50_ms p99_ms errors" for a finished run.
+wrk_stats() {
+  awk '
+    function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
+    /Requests\/sec:/ { rps = $2 }
+    $1 == "50%" { p50 = ms($2) }
+    $1 == "99%" { p99 = ms($2) }
+    /Non-2xx or 3xx responses:/ { errors += $NF }
+    /Socket errors:/ { gsub(/,/, ""); errors += $4 + $6 + $8 + $10 }
+    END { printf "%.0f %.2f %.2f %d\n", rps, p50, p99, errors }' "$1"
+}
+
+h2load_stats() {
+  local rps errors
+  rps=$(awk '/^finished in/ { for (i = 1; i <= NF; i++) if ($(i + 1) ~ /^req\/s/) print $i + 0 }' "$1.txt")
+  # "requests: T total, S started, D done, OK succeeded, F failed, E errored, X timeout"
+  errors=$(awk '/^requests:/ { gsub(/,/, ""); print $10 + $12 + $14 }' "$1.txt")
+  cut -f3 "$1.tsv" 2>/dev/null | sort -n | awk -v rps="${rps:-0}" -v errors="${errors:-0}" '
+    { v[NR] = $1 }
+    END {
+      if (NR == 0) { printf "%.0f 0 0 %d\n", rps, errors; exit }
+      i50 = int(NR * 0.50); if (i50 < 1) i50 = 1
+      i99 = int(NR * 0.99); if (i99 < 1) i99 = 1
+      printf "%.0f %.2f %.2f %d\n", rps, v[i50] / 1000, v[i99] / 1000, errors
+    }'
+}
+
+ss_url() { case $1 in v1) echo "http://127.0.0.1:$SS_HTTP/v1/models/$MODEL:predict" ;; v2) echo "http://127.0.0.1:$SS_HTTP/v2/models/$MODEL/infer" ;; esac; }
+ce_url() { case $1 in v1) echo "http://127.0.0.1:$CE_HTTP/v1/models/$2:predict" ;; v2) echo "http://127.0.0.1:$CE_HTTP/v2/models/$2/infer" ;; esac; }
+
+log "JIT warm-up: ${WARMUP}s per target and protocol"
+for proto in v1 v2; do
+  wrk_run "warmup-ss-$proto" "$(ss_url $proto)" "$WORK/requests/$proto-b1.json" "$WARMUP"
+  wrk_run "warmup-ce-$proto" "$(ce_url $proto b1)" "$WORK/requests/$proto-b1.json" "$WARMUP"
+done
+h2load_run warmup-ss-grpc "http://127.0.0.1:$SS_GRPC$GRPC_PATH" "$WORK/requests/grpc-b1.bin" 10 "$WARMUP"
+h2load_run warmup-ce-grpc "http://127.0.0.1:$CE_GRPC$GRPC_PATH" "$WORK/requests/grpc-b1.bin" 10 "$WARMUP"
+
+rows=()
+for proto in v1 v2; do
+  for b in b1 b64; do
+    name="REST ${proto^^} batch ${b#b}"
+    log "$name"
+    wrk_run "pre-ss" "$(ss_url $proto)" "$WORK/requests/$proto-$b.json" "$SCENARIO_WARMUP"
+    wrk_run "ss-$proto-$b" "$(ss_url $proto)" "$WORK/requests/$proto-$b.json" "$DURATION"
+    wrk_run "pre-ce" "$(ce_url $proto $b)" "$WORK/requests/$proto-$b.json" "$SCENARIO_WARMUP"
+    wrk_run "ce-$proto-$b" "$(ce_url $proto $b)" "$WORK/requests/$proto-$b.json" "$DURATION"
+    rows+=("$name|$(wrk_stats "$WORK/logs/ss-$proto-$b.txt")|$(wrk_stats "$WORK/logs/ce-$proto-$b.txt")")
+  done
+done
+for streams in 1 10; do
+  for b in b1 b64; do
+    name="gRPC ModelInfer batch ${b#b}, $streams stream(s)/conn"
+    log "$name"
+    h2load_run "pre-ss" "http://127.0.0.1:$SS_GRPC$GRPC_PATH" "$WORK/requests/grpc-$b.bin" "$streams" "$SCENARIO_WARMUP"
+    h2load_run "ss-grpc-$b-m$streams" "http://127.0.0.1:$SS_GRPC$GRPC_PATH" "$WORK/requests/grpc-$b.bin" "$streams" "$DURATION"
+    h2load_run "pre-ce" "http://127.0.0.1:$CE_GRPC$GRPC_PATH" "$WORK/requests/grpc-$b.bin" "$streams" "$SCENARIO_WARMUP"
+    h2load_run "ce-grpc-$b-m$streams" "http://127.0.0.1:$CE_GRPC$GRPC_PATH" "$WORK/requests/grpc-$b.bin" "$streams" "$DURATION"
+    rows+=("$name|$(h2load_stats "$WORK/logs/ss-grpc-$b-m$streams")|$(h2load_stats "$WORK/logs/ce-grpc-$b-m$streams")")
+  done
+done
+
+# --- report ----------------------------------------------------------------------------------------------------------
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
+kind="full run"
+[ "$DURATION" -lt 10 ] && kind="SMOKE RUN (durations too short for meaningful numbers)"
+{
+  echo "# Benchmark results"
+  echo
+  echo "Written by \`bench/run.sh\` — $kind. Do not edit by hand; re-run the script."
+  echo
+  echo "| condition | value |"
+  echo "| --- | --- |"
+  echo "| date (UTC) | $(date -u '+%Y-%m-%d %H:%M') |"
+  echo "| commit | $commit |"
+  echo "| machine | $(nproc) cores, $cpu; server, ceiling and load generator share them |"
+  echo "| load average at end | $(cut -d' ' -f1-3 /proc/loadavg) |"
+  echo "| model | \`$MODEL_DIR\` (ONNX, LogisticRegression on iris, FP32 [N,4] → INT64 [N]) |"
+  echo "| load | ${CONNECTIONS} connections, $THREADS load threads; ${DURATION}s measured per run after ${SCENARIO_WARMUP}s unmeasured load; ${WARMUP}s JIT warm-up per target and protocol first |"
+  echo "| tools | $(wrk -v 2>&1 | head -n1 | cut -d' ' -f1-2), h2load $(h2load --version 2>&1 | awk '{print $NF}' | head -n1) |"
+  echo "| ceiling | \`bench/Ceiling\`: bare Kestrel (REST, HTTP/1.1) and bare gRPC service replaying servesharp's recorded responses |"
+  echo
+  echo "Start to ready (spawn → first 200 from \`/v2/models/$MODEL/ready\`, 5 cold starts): median **${READY_MEDIAN} ms** (all: ${READY_SORTED% })."
+  echo
+  echo "| scenario | servesharp req/s | p50 ms | p99 ms | errors | ceiling req/s | p50 ms | p99 ms | servesharp / ceiling |"
+  echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+  for row in "${rows[@]}"; do
+    IFS='|' read -r name ss ce <<<"$row"
+    read -r ss_rps ss_p50 ss_p99 ss_err <<<"$ss"
+    read -r ce_rps ce_p50 ce_p99 _ <<<"$ce"
+    ratio=$(awk -v a="$ss_rps" -v b="$ce_rps" 'BEGIN { if (b > 0) printf "%.0f%%", 100 * a / b; else print "n/a" }')
+    echo "| $name | $ss_rps | $ss_p50 | $ss_p99 | $ss_err | $ce_rps | $ce_p50 | $ce_p99 | $ratio |"
+  done
+  echo
+  echo "p50/p99: wrk's latency distribution (REST); h2load's per-request log (gRPC). h2load counts HTTP status only;"
+  echo "the run checked \`grpc-status: 0\` on servesharp's recorded answers before loading. Raw output: \`bench/.work/logs/\`."
+} >"$OUTPUT"
+log "wrote $OUTPUT"
+cat "$OUTPUT"
