@@ -1,3 +1,4 @@
+using Ceiling;
 using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
@@ -45,7 +46,7 @@ builder.Services.AddSingleton<IReadOnlyDictionary<long, ServeSharp.Protocol.Grpc
 var app = builder.Build();
 app.MapPost("/v1/models/{key}:predict", (HttpContext context, string key) => Answer(context, v1, key));
 app.MapPost("/v2/models/{key}/infer", (HttpContext context, string key) => Answer(context, v2, key));
-app.MapGrpcService<Ceiling.FixedInferenceService>();
+app.MapGrpcService<FixedInferenceService>();
 app.MapGet("/v2/health/ready", () => Results.Text("{\"ready\":true}", "application/json"));
 await app.RunAsync();
 return 0;

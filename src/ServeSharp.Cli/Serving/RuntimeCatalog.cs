@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using ServeSharp.Runtimes.Onnx;
+using ServeSharp.Runtimes.Trees.LightGbm;
+using ServeSharp.Runtimes.Trees.XGBoost;
 using ServeSharp.Server.Hosting;
 
 namespace ServeSharp.Cli.Serving;
@@ -15,5 +17,7 @@ internal static class RuntimeCatalog
     {
         services.AddModelRuntime<OnnxModelRuntime>();
         services.AddModelRuntime<ServeSharp.Runtimes.Sklearn.SklearnRuntime>();
+        services.AddModelRuntime<XGBoostRuntime>();
+        services.AddModelRuntime<LightGbmRuntime>();
     }
 }

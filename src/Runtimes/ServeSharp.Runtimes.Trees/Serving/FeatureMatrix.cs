@@ -36,6 +36,7 @@ internal sealed class FeatureMatrix
         }
 
         var input = request.Inputs[0];
+        var values = Numbers(input);
         var shape = input.Shape;
         long rows;
         long columns;
@@ -59,7 +60,7 @@ internal sealed class FeatureMatrix
             throw InferenceException.InvalidInput(countMismatch((int)Math.Min(columns, int.MaxValue)));
         }
 
-        return new FeatureMatrix(Numbers(input), checked((int)rows));
+        return new FeatureMatrix(values, checked((int)rows));
     }
 
     private static FeatureMatrix FromColumns(
@@ -120,9 +121,12 @@ internal sealed class FeatureMatrix
         if (input.DataType == TensorDataType.Bytes)
         {
             throw InferenceException.InvalidInput(
-                $"Input '{input.Name}' holds BYTES; expected numeric features.");
+                $"Input '{input.Name}' holds BYTES{Describe(input.Parameters.GetString(InferParameters.Names.ContentType))}; expected numeric features.");
         }
 
         return input.ToDoubleArray();
     }
+
+    private static string Describe(string? contentType) =>
+        contentType is null ? string.Empty : $" (a request body of content type '{contentType}'; send JSON)";
 }

@@ -202,6 +202,17 @@ public sealed class XGBoostLoadTests
         Assert.NotEqual(a[0], a[1]);
     }
 
+    [Fact]
+    public async Task Predict_BytesInput_IsInvalidInputSayingNumericExpected()
+    {
+        using var dir = FixtureCases.DirectoryWith(Fixture("reg_squarederror", "model.json"));
+        await using var model = await Load(dir.Path);
+        var input = Tensor.FromStrings("input-0", [1], ["1,2,3,4,5"]);
+        var error = await Assert.ThrowsAsync<InferenceException>(async () => await model.PredictAsync(new InferenceRequest("m", [input]), default));
+        Assert.Equal(InferenceErrorKind.InvalidInput, error.Kind);
+        Assert.Contains("expected numeric features", error.Message, StringComparison.Ordinal);
+    }
+
     private static string ReplaceFirst(string text, string from, string to)
     {
         var at = text.IndexOf(from, StringComparison.Ordinal);

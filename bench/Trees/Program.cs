@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(ServeSharp.Bench.Trees.TreePredictBenchmarks).Assembly).Run(args);
