@@ -109,10 +109,22 @@ internal sealed class ServeOptions
         DefaultValueFactory = _ => 0,
     };
 
+    public Option<string?> StorageUri { get; } = new("--storage-uri", "--storage_uri")
+    {
+        Description = "Storage URI of the model (s3://, gs://, Azure Blob, http(s)://, hf://, pvc://): downloaded into --model-dir, or through the model cache when --model-dir is not given. A remote --model-dir or --model DIR is fetched through the cache too.",
+    };
+
+    public Option<string> ModelCacheDir { get; } = new("--model-cache-dir", "--model_cache_dir")
+    {
+        Description = "Folder of the content-addressed cache for downloaded models.",
+        DefaultValueFactory = _ => Path.Combine(Path.GetTempPath(), "servesharp-model-cache"),
+    };
+
     public IEnumerable<Option> All =>
     [
         ModelName, ModelDir, ModelFormat, Models, ModelRepository, HttpPort, GrpcPort, Host, MaxBodySize, GrpcMaxReceive,
         GrpcMaxSend, Workers, MaxThreads, IntraOpThreads, Settings, EnableLatencyLogging, ShutdownTimeout, DrainSeconds,
+        StorageUri, ModelCacheDir,
     ];
 
     /// <summary>Builds validated server options from a parse result.</summary>

@@ -42,6 +42,16 @@ internal static class ServeRunner
             ThreadPool.SetMinThreads(maxThreads, io);
         }
 
+        try
+        {
+            await RemoteModelFetcher.ResolveAsync(options, result.GetValue(definition.StorageUri), result.GetValue(definition.ModelCacheDir)!, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ServeSharp.Storage.StorageException e)
+        {
+            await Console.Error.WriteLineAsync($"servesharp serve: cannot fetch model: {e.Message}").ConfigureAwait(false);
+            return 1;
+        }
+
         await using var server = ModelServer.Create(options, RuntimeCatalog.Register);
         IReadOnlyList<ModelEntry> entries;
         try
