@@ -4,14 +4,15 @@ using ServeSharp.Control.Api.V1Beta1;
 using ServeSharp.Control.Configuration;
 using ServeSharp.Control.Pipeline;
 using ServeSharp.Control.Serialization;
+using ServeSharp.Cli.Platform;
 
 namespace ServeSharp.Cli.Commands;
 
 /// <summary>
 /// <c>servesharp apply -f FILE</c>. With <c>--dry-run</c> the objects go through admission and runtime selection locally
 /// and are printed as they would be stored (<c>-o yaml|json</c>) or summarised (<c>-o name</c>, default kubectl style).
-/// Without <c>--dry-run</c> the objects are sent to the local daemon at <c>--server</c> (<c>SERVESHARP_SERVER</c>,
-/// default http://127.0.0.1:7070) — that path is not implemented yet and says so.
+/// Without <c>--dry-run</c> the objects are created (or replaced when they exist) in the daemon at <c>--server</c>
+/// (<c>SERVESHARP_SERVER</c>, default http://127.0.0.1:7070), see <see cref="ServerApply"/>.
 /// </summary>
 internal static class ApplyCommand
 {
@@ -33,16 +34,15 @@ internal static class ApplyCommand
         {
             var output = parse.InvocationConfiguration.Output;
             var error = parse.InvocationConfiguration.Error;
-            if (!parse.GetValue(dryRun))
-            {
-                var url = parse.GetValue(server) ?? Environment.GetEnvironmentVariable("SERVESHARP_SERVER") ?? DefaultServer;
-                error.WriteLine($"error: applying to the ServeSharp daemon at {url} is not available yet; use --dry-run to admit the manifest locally");
-                return 1;
-            }
             var file = parse.GetRequiredValue(options.File);
             if (!ManifestInput.TryRead(file, error, out var text))
             {
                 return 1;
+            }
+            if (!parse.GetValue(dryRun))
+            {
+                // The daemon runs the same admission on every write and answers with its message when it rejects.
+                return ServerApply.RunAsync(text, file.ToString(), parse.GetValue(server), output, error, CancellationToken.None).GetAwaiter().GetResult();
             }
             IReadOnlyList<AdmissionOutcome> outcomes;
             try

@@ -12,5 +12,11 @@ internal static class CommandCatalog
         yield return ValidateCommand.Create();
         yield return ApplyCommand.Create();
         yield return StorageInitializerCommand.Create();
+        yield return UpCommand.Create();
+        yield return GetCommand.Create();
+        yield return DescribeCommand.Create();
+        yield return DeleteCommand.Create();
+        yield return LogsCommand.Create();
+        yield return PromoteCommand.Create();
     }
 }

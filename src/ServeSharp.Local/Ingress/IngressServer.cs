@@ -40,6 +40,7 @@ public sealed class IngressServer : IAsyncDisposable
             builder.Services.AddSingleton(loggerFactory);
         }
 
+        builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, EmbeddedHostLifetime>();
         builder.Services.AddHttpForwarder();
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(time);

@@ -95,10 +95,11 @@ public sealed class LocalPlatform : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggerFactory);
+        builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, EmbeddedHostLifetime>();
         builder.WebHost.UseUrls($"http://127.0.0.1:{options.ApiPort}");
         builder.Services.AddSingleton<IResourceStore>(_store);
         builder.Services.AddSingleton(ResourceTypeRegistry.KServe);
-        builder.Services.AddSingleton<IAdmissionHook>(new Reconciling.DefaultingAdmissionHook(InferenceServiceConfig.Default));
+        builder.Services.AddSingleton<IAdmissionHook>(new Reconciling.PipelineAdmissionHook(InferenceServiceConfig.Default));
         _api = builder.Build();
         _api.MapResourceApi();
         await _api.StartAsync(cancellationToken).ConfigureAwait(false);

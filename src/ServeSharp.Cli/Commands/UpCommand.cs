@@ -1,0 +1,95 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
+using ServeSharp.Cli.Platform;
+using ServeSharp.Local;
+using ServeSharp.Local.Reconciling;
+
+namespace ServeSharp.Cli.Commands;
+
+/// <summary><c>servesharp up</c>: runs the embedded platform (control API, ingress, supervisor, autoscaler) in the foreground.</summary>
+internal static class UpCommand
+{
+    public static Command Create()
+    {
+        var dataDir = PlatformOptions.DataDir();
+        var ingressPort = new Option<int>("--ingress-port") { Description = "Ingress port (HTTP/1.1 and gRPC h2c).", DefaultValueFactory = _ => 8080 };
+        var apiPort = new Option<int>("--api-port") { Description = "Control API port.", DefaultValueFactory = _ => 7070 };
+        var domain = new Option<string>("--ingress-domain") { Description = "Domain of service hosts ({name}.{namespace}.{domain}).", DefaultValueFactory = _ => "example.com" };
+        var command = new Command("up", "Run the ServeSharp platform on this machine until Ctrl-C: apply InferenceServices, call them through the ingress.")
+        {
+            dataDir, ingressPort, apiPort, domain,
+        };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var options = new LocalPlatformOptions
+            {
+                DataDirectory = PlatformOptions.ResolveDataDir(result.GetValue(dataDir)),
+                IngressPort = result.GetValue(ingressPort),
+                ApiPort = result.GetValue(apiPort),
+                IngressDomain = result.GetValue(domain)!,
+                ServeCommand = SelfCommand(),
+            };
+            using var loggerFactory = LoggerFactory.Create(b => b
+                .AddSimpleConsole(o =>
+                {
+                    o.SingleLine = true;
+                    o.TimestampFormat = "HH:mm:ss ";
+                })
+                .SetMinimumLevel(LogLevel.Information)
+                .AddFilter("Microsoft", LogLevel.Warning));
+            LocalPlatform platform;
+            try
+            {
+                platform = await LocalPlatform.StartAsync(options, loggerFactory, TimeProvider.System, cancellationToken);
+            }
+            catch (ArgumentException e)
+            {
+                await Console.Error.WriteLineAsync($"error: {e.Message}");
+                return 2;
+            }
+            catch (IOException e)
+            {
+                await Console.Error.WriteLineAsync($"error: cannot start: {e.Message} (is another `servesharp up` running? choose --ingress-port / --api-port)");
+                return 1;
+            }
+
+            // Stop exactly once, whether through the token (Ctrl-C / SIGTERM) or the process exiting: never leave replicas behind.
+            var stopping = new Lazy<Task>(() => platform.DisposeAsync().AsTask());
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => stopping.Value.GetAwaiter().GetResult();
+            Console.WriteLine($"ServeSharp is up. Control API: http://127.0.0.1:{platform.ApiPort}  Ingress: http://127.0.0.1:{platform.IngressPort}  Data: {options.DataDirectory}");
+            Console.WriteLine($"  servesharp apply -f isvc.yaml   then   curl -H \"Host: NAME.default.{options.IngressDomain}\" http://localhost:{platform.IngressPort}/v1/models/NAME:predict -d @input.json");
+            using var signalled = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            void OnSignal(PosixSignalContext context)
+            {
+                context.Cancel = true;
+                signalled.Cancel();
+            }
+
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+            try
+            {
+                await Task.Delay(Timeout.Infinite, signalled.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                // Ctrl-C or SIGTERM.
+            }
+
+            Console.WriteLine("Stopping: terminating model processes...");
+            await stopping.Value;
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>How to start this same executable again (for <c>servesharp serve</c> replicas).</summary>
+    private static string[] SelfCommand()
+    {
+        var process = Environment.ProcessPath ?? "servesharp";
+        return Path.GetFileNameWithoutExtension(process) == "dotnet"
+            ? [process, typeof(UpCommand).Assembly.Location]
+            : [process];
+    }
+}
