@@ -195,7 +195,12 @@ public sealed class DataPlane
             }
 
             response = SelectOutputs(request, response);
-            response.Id ??= request.Id ?? Guid.NewGuid().ToString();
+            // V1 responses carry no id, so only V2 pays for a generated one.
+            if (request.Protocol != InferenceProtocol.V1)
+            {
+                response.Id ??= request.Id ?? Guid.NewGuid().ToString();
+            }
+
             return response;
         }
         finally
