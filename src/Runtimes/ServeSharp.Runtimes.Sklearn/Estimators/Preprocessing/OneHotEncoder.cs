@@ -19,7 +19,7 @@ public sealed class OneHotEncoder : ITransformer
     /// <summary>Reads the fitted attributes.</summary>
     public OneHotEncoder(SkObject est)
     {
-        if (est.GetOr("_infrequent_enabled", false) is true)
+        if (est.Bool("_infrequent_enabled"))
         {
             throw est.Unsupported("infrequent categories (min_frequency / max_categories)");
         }
@@ -27,7 +27,7 @@ public sealed class OneHotEncoder : ITransformer
         _categories = est.List("categories_").Select(c => new CategoryLookup(c as NdArray ?? throw est.WrongType("categories_", "a list of arrays"))).ToArray();
         _drop = new int[_categories.Length];
         Array.Fill(_drop, -1);
-        if (est.ArrayOrNull("drop_idx_") is { } drops)
+        if (est.ArrayOrNone("drop_idx_") is { } drops)
         {
             var items = drops.ToObjects();
             for (var i = 0; i < items.Length; i++)

@@ -19,7 +19,7 @@ public sealed class ForestModel : IPredictor
     public ForestModel(SkObject est, bool classifier, bool forest)
     {
         _features = (int)est.Long("n_features_in_");
-        if (est.GetOr("n_outputs_", 1L) is long outputs && outputs != 1)
+        if (est.Long("n_outputs_") != 1)
         {
             throw est.Unsupported("multi-output models");
         }
