@@ -59,6 +59,47 @@ public sealed class ComponentLauncher(LocalPlatformOptions options)
         return new ComponentLaunch(null, null, scaling, "InvalidPredictorSpec", "spec.predictor: no model, framework key or container to run");
     }
 
+    /// <summary>
+    /// The explainer of <paramref name="isvc"/>: a custom container with a command runs as a process and gets KServe's
+    /// arguments (<c>--model_name</c> and <c>--predictor_host</c> unless given, then <c>--http_port</c>); the ART
+    /// explainer image has no local mapping.
+    /// </summary>
+    public static ComponentLaunch ForExplainer(InferenceService isvc, string predictorHost)
+    {
+        var explainer = isvc.Spec.Explainer ?? throw new ArgumentException("The InferenceService has no explainer.", nameof(isvc));
+        var scaling = Autoscaling(explainer);
+        if (explainer.Art is not null)
+        {
+            return new ComponentLaunch(null, null, scaling, "InvalidExplainerSpec",
+                $"the ART explainer image \"{explainer.Art.Image ?? "kserve/art-explainer"}\" has no local mapping: use spec.explainer.containers with a command to run an explainer process");
+        }
+
+        if (explainer.Containers?.FirstOrDefault() is not { } container)
+        {
+            return new ComponentLaunch(null, null, scaling, "InvalidExplainerSpec", "spec.explainer: no art explainer or container to run");
+        }
+
+        var launch = Custom(container, container.Env?.FirstOrDefault(e => e.Name == "STORAGE_URI")?.Value, scaling, "InvalidExplainerSpec");
+        if (launch.Template is not { } template)
+        {
+            return launch;
+        }
+
+        var args = template.Arguments.ToList();
+        if (!args.Contains("--model_name"))
+        {
+            args.AddRange(["--model_name", isvc.Name]);
+        }
+
+        if (!args.Contains("--predictor_host"))
+        {
+            args.AddRange(["--predictor_host", predictorHost]);
+        }
+
+        args.AddRange(["--http_port", "$(PORT)"]);
+        return launch with { Template = template with { Arguments = args } };
+    }
+
     /// <summary>KServe scaling fields → KPA settings (minReplicas default 1; target/metric as Knative reads them).</summary>
     public static AutoscalerSpec Autoscaling(ComponentSpec component) => new()
     {
@@ -84,11 +125,11 @@ public sealed class ComponentLauncher(LocalPlatformOptions options)
         return new ProcessTemplate(options.ServeCommand[0], args, new Dictionary<string, string>(), null, ["http", "grpc"], ReadinessProbe.Http("/v2/health/ready"));
     }
 
-    private static ComponentLaunch Custom(V1Container container, string? storageUri, AutoscalerSpec scaling)
+    private static ComponentLaunch Custom(V1Container container, string? storageUri, AutoscalerSpec scaling, string invalidReason = "InvalidPredictorSpec")
     {
         if (container.Command is not { Count: > 0 })
         {
-            return new ComponentLaunch(null, storageUri, scaling, "InvalidPredictorSpec",
+            return new ComponentLaunch(null, storageUri, scaling, invalidReason,
                 $"container image \"{container.Image}\" has no local mapping: set command (and args) to run it as a process; use $(PORT) for the port to listen on");
         }
 
