@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # ServeSharp benchmark: servesharp serving examples/iris-onnx against a bare Kestrel/gRPC "ceiling" app that answers
-# the same requests with pre-recorded bytes, measured in the same run on the same machine. Writes bench/RESULTS.md.
+# the same requests with pre-recorded bytes, measured in the same run on the same machine. Writes the model-server
+# section of bench/RESULTS.md (other sections are left alone).
 #
 #   bench/run.sh                         full run (about 8 minutes)
 #   BENCH_DURATION=2 BENCH_WARMUP=1 BENCH_SCENARIO_WARMUP=1 bench/run.sh    smoke run (well under a minute)
@@ -10,7 +11,7 @@
 #   BENCH_WARMUP            seconds of JIT warm-up per target and protocol before the first scenario (default 10)
 #   BENCH_SCENARIO_WARMUP   seconds of load before each measured run, not counted (default 3)
 #   BENCH_CONNECTIONS       connections for wrk and h2load (default 16)
-#   BENCH_OUTPUT            result file (default bench/RESULTS.md)
+#   BENCH_OUTPUT            result file whose model-server section is replaced (default bench/RESULTS.md)
 #
 # Load generators: wrk (REST, HTTP/1.1) and h2load (gRPC, HTTP/2 prior knowledge), both from Debian packages,
 # installed here when missing. Server, ceiling and load generator share the machine's cores.
@@ -226,7 +227,7 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
 kind="full run"
 [ "$DURATION" -lt 10 ] && kind="SMOKE RUN (durations too short for meaningful numbers)"
 {
-  echo "# Benchmark results"
+  echo "## Model server (ONNX example) vs bare Kestrel/gRPC"
   echo
   echo "Written by \`bench/run.sh\` — $kind. Do not edit by hand; re-run the script."
   echo
@@ -255,6 +256,7 @@ kind="full run"
   echo
   echo "p50/p99: wrk's latency distribution (REST); h2load's per-request log (gRPC). h2load counts HTTP status only;"
   echo "the run checked \`grpc-status: 0\` on servesharp's recorded answers before loading. Raw output: \`bench/.work/logs/\`."
-} >"$OUTPUT"
-log "wrote $OUTPUT"
-cat "$OUTPUT"
+} >"$WORK/section.md"
+bench/replace-section.sh model-server "$WORK/section.md" "$OUTPUT"
+log "wrote the model-server section of $OUTPUT"
+cat "$WORK/section.md"

@@ -92,7 +92,12 @@ public sealed class LocalPlatform : IAsyncDisposable
             _store, supervisor, ingress.Router, _autoscaler, _downloader, options, time, loggerFactory.CreateLogger<Reconciling.InferenceServiceReconciler>());
         _owned.Add(reconciler);
 
-        var builder = WebApplication.CreateSlimBuilder();
+        // Content root = install folder and no config-file watching: watching the working directory recursively is slow.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggerFactory);
         builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, EmbeddedHostLifetime>();

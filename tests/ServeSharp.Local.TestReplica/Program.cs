@@ -1,6 +1,8 @@
 // A tiny real HTTP server the Local tests start as a replica process through the supervisor.
 // Args: --port N (required), --replica ID, --ready-delay-ms N (listen only after the delay),
-// --ignore-sigterm (forces the supervisor to escalate to kill), --spawn-child (starts `sleep` so tree-kill is observable).
+// --ignore-sigterm (forces the supervisor to escalate to kill), --spawn-child (starts `sleep` so tree-kill is observable),
+// KServe's component args --model_name NAME, --predictor_host HOST, --http_port N (same as --port; the last one wins),
+// and per request ?sleepMs=N (wait) or ?burnMs=N (spin the CPU for N ms, for the cpu autoscaling metric).
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text.Json;
@@ -12,11 +14,15 @@ var replica = "r";
 var readyDelayMs = 0;
 var ignoreSigterm = false;
 var spawnChild = false;
+string? modelName = null;
+string? predictorHost = null;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
     {
-        case "--port": port = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
+        case "--model_name": modelName = args[++i]; break;
+        case "--predictor_host": predictorHost = args[++i]; break;
+        case "--port" or "--http_port": port = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
         case "--grpc-port": grpcPort = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
         case "--replica": replica = args[++i]; break;
         case "--ready-delay-ms": readyDelayMs = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
@@ -89,6 +95,18 @@ app.Map("/{**rest}", async (HttpContext ctx) =>
         await Task.Delay(int.Parse(sleep.ToString(), System.Globalization.CultureInfo.InvariantCulture));
     }
 
+    if (ctx.Request.Query.TryGetValue("burnMs", out var burn))
+    {
+        var until = System.Diagnostics.Stopwatch.GetTimestamp() + (long.Parse(burn.ToString(), System.Globalization.CultureInfo.InvariantCulture) * System.Diagnostics.Stopwatch.Frequency / 1000);
+        var x = 0UL;
+        while (System.Diagnostics.Stopwatch.GetTimestamp() < until)
+        {
+            x = unchecked((x * 6364136223846793005UL) + 1442695040888963407UL);
+        }
+
+        GC.KeepAlive(x);
+    }
+
     using var reader = new StreamReader(ctx.Request.Body);
     var body = await reader.ReadToEndAsync();
     ctx.Response.ContentType = "application/json";
@@ -106,6 +124,8 @@ app.Map("/{**rest}", async (HttpContext ctx) =>
         body,
         count = n,
         env = Environment.GetEnvironmentVariable("TEST_REPLICA_ENV"),
+        modelName,
+        predictorHost,
     }));
 });
 

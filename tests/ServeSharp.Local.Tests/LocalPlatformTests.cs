@@ -35,18 +35,20 @@ public sealed class LocalPlatformTests : IAsyncLifetime
         NullLoggerFactory.Instance,
         TimeProvider.System);
 
+    private static JsonObject Replica(string version, params JsonObject[] env) => new()
+    {
+        ["name"] = "kserve-container",
+        ["image"] = "example/test-replica",
+        ["command"] = new JsonArray("dotnet", TestReplica.DllPath),
+        ["args"] = new JsonArray("--port", "$(PORT)", "--replica", "$(REPLICA_ID)"),
+        ["env"] = new JsonArray([new JsonObject { ["name"] = "TEST_REPLICA_ENV", ["value"] = version }, .. env]),
+    };
+
     private static JsonObject Isvc(string name, string version, int? canary = null)
     {
         var predictor = new JsonObject
         {
-            ["containers"] = new JsonArray(new JsonObject
-            {
-                ["name"] = "kserve-container",
-                ["image"] = "example/test-replica",
-                ["command"] = new JsonArray("dotnet", TestReplica.DllPath),
-                ["args"] = new JsonArray("--port", "$(PORT)", "--replica", "$(REPLICA_ID)"),
-                ["env"] = new JsonArray(new JsonObject { ["name"] = "TEST_REPLICA_ENV", ["value"] = version }),
-            }),
+            ["containers"] = new JsonArray(Replica(version)),
         };
         if (canary is not null)
         {
@@ -88,10 +90,14 @@ public sealed class LocalPlatformTests : IAsyncLifetime
         }
     }
 
-    private async Task<JsonObject> PredictAsync(string host)
+    private async Task<JsonObject> PredictAsync(string host, string path = "/v1/models/x:predict")
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(Ingress, "/v1/models/x:predict")) { Content = new StringContent("{}", Encoding.UTF8, "application/json") };
-        request.Headers.Host = host;
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(Ingress, path)) { Content = new StringContent("{}", Encoding.UTF8, "application/json") };
+        if (host.Length > 0)
+        {
+            request.Headers.Host = host;
+        }
+
         using var response = await _http.SendAsync(request);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
@@ -133,21 +139,19 @@ public sealed class LocalPlatformTests : IAsyncLifetime
         var traffic = split["status"]!["components"]!["predictor"]!["traffic"]!.AsArray();
         Assert.Equal(("iris-predictor-00002", 10L), ((string?)traffic[0]!["revisionName"], (long)traffic[0]!["percent"]!));
         Assert.Equal(("iris-predictor-00001", 90L), ((string?)traffic[1]!["revisionName"], (long)traffic[1]!["percent"]!));
-        var versions = new List<string?>();
-        for (var i = 0; i < 100; i++)
-        {
-            versions.Add((string?)(await PredictAsync("iris.default.example.com"))["env"]);
-        }
+        var canaryShare = await ShareAsync("iris.default.example.com", "v2", 2000);
+        Assert.InRange(canaryShare, 0.05, 0.15);
 
-        Assert.Equal(10, versions.Count(v => v == "v2"));
+        // Roll back (KServe: canaryTrafficPercent 0): the previous revision takes everything, the canary stays created.
+        await PatchAsync("iris", """{"spec":{"predictor":{"canaryTrafficPercent":0}}}""");
+        await WaitAsync("iris", i => i["status"]?["components"]?["predictor"]?["traffic"]?.AsArray().Any(t => (string?)t!["revisionName"] == "iris-predictor-00001" && (long?)t["percent"] == 100) == true, "rollback");
+        Assert.Equal(0.0, await ShareAsync("iris.default.example.com", "v2", 50));
 
-        // Promote: drop canaryTrafficPercent → the new revision takes 100% and the old one is stopped.
-        using var promote = new StringContent("""{"spec":{"predictor":{"canaryTrafficPercent":null}}}""", Encoding.UTF8);
-        promote.Headers.ContentType = new MediaTypeHeaderValue("application/merge-patch+json");
-        Assert.Equal(HttpStatusCode.OK, (await _http.PatchAsync(new Uri(Api, $"{IsvcPath}/iris"), promote)).StatusCode);
+        // Promote by setting 100: the new revision takes 100% and becomes the rolled-out one.
+        await PatchAsync("iris", """{"spec":{"predictor":{"canaryTrafficPercent":100}}}""");
         var promoted = await WaitAsync("iris", i => (string?)i["status"]?["components"]?["predictor"]?["latestRolledoutRevision"] == "iris-predictor-00002", "promotion");
         Assert.Equal("iris-predictor-00001", (string?)promoted["status"]!["components"]!["predictor"]!["previousRolledoutRevision"]);
-        Assert.Equal("v2", (string?)(await PredictAsync("iris.default.example.com"))["env"]);
+        Assert.Equal(1.0, await ShareAsync("iris.default.example.com", "v2", 50));
 
         // Delete: route gone, processes stopped.
         Assert.Equal(HttpStatusCode.OK, (await _http.DeleteAsync(new Uri(Api, $"{IsvcPath}/iris"))).StatusCode);
@@ -155,6 +159,100 @@ public sealed class LocalPlatformTests : IAsyncLifetime
         using var gone = new HttpRequestMessage(HttpMethod.Get, new Uri(Ingress, "/v1/models/x"));
         gone.Headers.Host = "iris.default.example.com";
         await Eventually.TrueAsync(() => _http.Send(gone.Clone()).StatusCode == HttpStatusCode.NotFound, "route removed");
+    }
+
+    private async Task PatchAsync(string name, string json)
+    {
+        using var patch = new StringContent(json, Encoding.UTF8);
+        patch.Headers.ContentType = new MediaTypeHeaderValue("application/merge-patch+json");
+        using var response = await _http.PatchAsync(new Uri(Api, $"{IsvcPath}/{name}"), patch);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    /// <summary>Share of <paramref name="count"/> predictions (8 in parallel) answered by replicas whose env is <paramref name="version"/>.</summary>
+    private async Task<double> ShareAsync(string host, string version, int count)
+    {
+        var hits = 0;
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (_, _) =>
+        {
+            if ((string?)(await PredictAsync(host))["env"] == version)
+            {
+                Interlocked.Increment(ref hits);
+            }
+        });
+        return hits / (double)count;
+    }
+
+    [Fact]
+    public async Task Explainer_ExplainGoesToTheExplainer_RestToThePredictor_RemovedExplainerFallsBack()
+    {
+        var isvc = Isvc("exp", "predictor");
+        isvc["spec"]!["explainer"] = new JsonObject
+        {
+            ["containers"] = new JsonArray(new JsonObject
+            {
+                ["name"] = "kserve-container",
+                ["image"] = "example/explainer",
+                ["command"] = new JsonArray("dotnet", TestReplica.DllPath),
+                ["args"] = new JsonArray("--replica", "$(REPLICA_ID)"),
+                ["env"] = new JsonArray(new JsonObject { ["name"] = "TEST_REPLICA_ENV", ["value"] = "explainer" }),
+            }),
+        };
+        Assert.Equal(HttpStatusCode.Created, (await _http.PostAsJsonAsync(new Uri(Api, IsvcPath), isvc)).StatusCode);
+
+        var ready = await WaitAsync("exp", i => Condition(i, "Ready") == "True", "exp ready");
+        Assert.Equal("True", Condition(ready, "ExplainerReady"));
+        Assert.Equal("exp-explainer-00001", (string?)ready["status"]!["components"]!["explainer"]!["latestReadyRevision"]);
+
+        // KServe's rule: ^/v1/models/[\w-]+:explain$ goes to the explainer, by host and by path prefix.
+        var explained = await PredictAsync("exp.default.example.com", "/v1/models/exp:explain");
+        Assert.Equal("explainer", (string?)explained["env"]);
+        Assert.Equal("exp", (string?)explained["modelName"]);
+        Assert.Equal("explainer", (string?)(await PredictAsync(string.Empty, "/serving/default/exp/v1/models/exp:explain"))["env"]);
+        Assert.Equal("explainer", (string?)(await PredictAsync("exp-explainer.default.example.com", "/v1/models/exp:explain"))["env"]);
+        Assert.Equal("predictor", (string?)(await PredictAsync("exp.default.example.com", "/v1/models/exp:predict"))["env"]);
+        Assert.Equal("predictor", (string?)(await PredictAsync("exp.default.example.com", "/v2/models/exp/infer"))["env"]);
+
+        // The explainer got --predictor_host, and that address reaches the predictor through the ingress.
+        var predictorHost = (string?)explained["predictorHost"];
+        Assert.Equal($"127.0.0.1:{_platform.IngressPort}/serving/default/exp-predictor", predictorHost);
+        Assert.Equal("predictor", (string?)(await _http.GetFromJsonAsync<JsonObject>(new Uri($"http://{predictorHost}/v1/models/exp")))!["env"]);
+
+        // Without an explainer, :explain goes to the predictor (a model server answers it with KServe's 501).
+        await PatchAsync("exp", """{"spec":{"explainer":null}}""");
+        await WaitAsync("exp", i => i["status"]?["components"]?["explainer"] is null && Condition(i, "ExplainerReady") is null, "explainer removed");
+        Assert.Equal("predictor", (string?)(await PredictAsync("exp.default.example.com", "/v1/models/exp:explain"))["env"]);
+        await Eventually.TrueAsync(() => !Directory.EnumerateFiles(Path.Combine(_dir.Path, "run")).Any(f => Path.GetFileName(f).Contains("explainer", StringComparison.Ordinal)), "explainer processes stopped");
+    }
+
+    [Fact]
+    public async Task StandardCanaryList_SplitsByTrafficPercent_AndRemovingItLeavesTheStablePredictor()
+    {
+        var stableEnv = new JsonObject { ["name"] = "STORAGE_URI", ["value"] = _dir.Path };
+        var isvc = Isvc("std", "stable");
+        isvc["metadata"]!["annotations"] = new JsonObject { ["serving.kserve.io/deploymentMode"] = "Standard" };
+        isvc["spec"]!["predictor"] = new JsonObject { ["containers"] = new JsonArray(Replica("stable", stableEnv)) };
+        isvc["spec"]!["canary"] = new JsonArray(new JsonObject
+        {
+            ["predictor"] = new JsonObject { ["name"] = "v2", ["containers"] = new JsonArray(Replica("v2")) },
+            ["trafficPercent"] = 20,
+        });
+        var created = await _http.PostAsJsonAsync(new Uri(Api, IsvcPath), isvc);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+
+        var ready = await WaitAsync("std", i => Condition(i, "Ready") == "True" && Condition(i, "CanaryPredictorReady") == "True", "stable and canary ready");
+        Assert.Equal("Standard", (string?)ready["status"]!["deploymentMode"]);
+        var canaryStatus = ready["status"]!["canaryStatuses"]![0]!;
+        Assert.Equal(("v2", true, 20L), ((string?)canaryStatus["name"], (bool)canaryStatus["ready"]!, (long)canaryStatus["trafficPercent"]!));
+        Assert.Equal("AllCanariesReady", (string?)ready["status"]!["conditions"]!.AsArray().First(c => (string?)c!["type"] == "CanaryPredictorReady")!["reason"]);
+
+        Assert.InRange(await ShareAsync("std.default.example.com", "v2", 500), 0.15, 0.25);
+
+        // Dropping the list: the stable predictor takes everything and the canary's processes stop.
+        await PatchAsync("std", """{"spec":{"canary":null}}""");
+        await WaitAsync("std", i => i["status"]?["canaryStatuses"] is null, "canary removed");
+        Assert.Equal(0.0, await ShareAsync("std.default.example.com", "v2", 50));
+        await Eventually.TrueAsync(() => !Directory.EnumerateFiles(Path.Combine(_dir.Path, "run")).Any(f => Path.GetFileName(f).Contains("std-v2-predictor", StringComparison.Ordinal)), "canary processes stopped");
     }
 
     [Fact]

@@ -33,7 +33,12 @@ public sealed class IngressServer : IAsyncDisposable
     public static async Task<IngressServer> StartAsync(IngressOptions options, IngressRouter router, TimeProvider time, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
     {
         options.Validate();
-        var builder = WebApplication.CreateSlimBuilder();
+        // Content root = install folder and no config-file watching: watching the working directory recursively is slow.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
         builder.Logging.ClearProviders();
         if (loggerFactory is not null)
         {

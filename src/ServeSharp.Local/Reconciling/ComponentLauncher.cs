@@ -16,7 +16,7 @@ namespace ServeSharp.Local.Reconciling;
 /// (server type <c>servesharp</c>) and, when no stored runtime matches, the formats <c>servesharp serve</c> loads
 /// run <c>servesharp serve</c> natively. A custom container (predictor <c>containers</c>, or a <c>model</c> with a
 /// <c>command</c>) runs that command. The transformer runs its container with KServe's <c>--model_name</c>,
-/// <c>--predictor_host</c> and <c>--http_port</c> arguments added when absent.
+/// <c>--predictor_host</c> and <c>--http_port</c> arguments added when absent, and so does a custom explainer.
 /// </summary>
 public sealed class ComponentLauncher(LocalPlatformOptions options)
 {
@@ -70,14 +70,31 @@ public sealed class ComponentLauncher(LocalPlatformOptions options)
             return new ComponentLaunch(null, null, scaling, "InvalidTransformerSpec", "spec.transformer: no container to run");
         }
 
-        var container = KubeJson.Deserialize<V1Container>(KubeJson.SerializeToNode(original));
-        var args = container.Args?.ToList() ?? [];
-        // KServe's transformer_custom.go adds these unless the user passed them already.
-        AddArgIfMissing(args, "--model_name", isvc.Name);
-        AddArgIfMissing(args, "--predictor_host", predictorHost);
-        AddArgIfMissing(args, "--http_port", "8080");
-        container.Args = args;
-        return Custom(container, StorageUriEnv(container), scaling, "InvalidTransformerSpec");
+        return Custom(WithComponentArgs(original, isvc.Name, predictorHost), StorageUriEnv(original), scaling, "InvalidTransformerSpec");
+    }
+
+    /// <summary>
+    /// The explainer of <paramref name="isvc"/>: a custom container with a command runs as a process and gets KServe's
+    /// arguments (<c>--model_name</c>, <c>--predictor_host</c>, <c>--http_port</c>) unless given; the ART explainer
+    /// image has no local mapping.
+    /// </summary>
+    public ComponentLaunch ForExplainer(InferenceService isvc, string predictorHost)
+    {
+        ArgumentNullException.ThrowIfNull(isvc);
+        var explainer = isvc.Spec.Explainer ?? throw new ArgumentException("The InferenceService has no explainer.", nameof(isvc));
+        var scaling = Autoscaling(explainer);
+        if (explainer.Art is not null)
+        {
+            return new ComponentLaunch(null, null, scaling, "InvalidExplainerSpec",
+                $"the ART explainer image \"{explainer.Art.Image ?? "kserve/art-explainer"}\" has no local mapping: use spec.explainer.containers with a command to run an explainer process");
+        }
+
+        if (explainer.Containers?.FirstOrDefault() is not { } original)
+        {
+            return new ComponentLaunch(null, null, scaling, "InvalidExplainerSpec", "spec.explainer: no art explainer or container to run");
+        }
+
+        return Custom(WithComponentArgs(original, isvc.Name, predictorHost), StorageUriEnv(original), scaling, "InvalidExplainerSpec");
     }
 
     /// <summary>KServe scaling fields → KPA settings (minReplicas default 1; target/metric as Knative reads them).</summary>
@@ -193,6 +210,18 @@ public sealed class ComponentLauncher(LocalPlatformOptions options)
 
     private static string? StorageUriEnv(V1Container container) =>
         container.Env?.FirstOrDefault(e => e.Name == "STORAGE_URI")?.Value;
+
+    /// <summary>A copy with KServe's component arguments added unless the user passed them (transformer_custom.go); 8080 maps to the replica's port.</summary>
+    private static V1Container WithComponentArgs(V1Container original, string modelName, string predictorHost)
+    {
+        var container = KubeJson.Deserialize<V1Container>(KubeJson.SerializeToNode(original));
+        var args = container.Args?.ToList() ?? [];
+        AddArgIfMissing(args, "--model_name", modelName);
+        AddArgIfMissing(args, "--predictor_host", predictorHost);
+        AddArgIfMissing(args, "--http_port", "8080");
+        container.Args = args;
+        return container;
+    }
 
     private static void AddArgIfMissing(List<string> args, string name, string value)
     {

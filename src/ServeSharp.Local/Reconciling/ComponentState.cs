@@ -3,10 +3,13 @@ using ServeSharp.Local.Autoscaling;
 namespace ServeSharp.Local.Reconciling;
 
 /// <summary>One component of a service (Knative's Configuration + Route): its revisions, rollout history and traffic.</summary>
-internal sealed class ComponentState(string component)
+internal sealed class ComponentState(string component, string revisionPrefix)
 {
-    /// <summary><c>predictor</c> or <c>transformer</c>.</summary>
+    /// <summary><c>predictor</c>, <c>transformer</c>, <c>explainer</c> or <c>canary-{name}</c> (a Standard-mode canary predictor).</summary>
     public string Component { get; } = component;
+
+    /// <summary>Revision names are <c>{prefix}-00001</c>, …: <c>{isvc}-predictor</c>, <c>{isvc}-{canary}-predictor</c>.</summary>
+    public string RevisionPrefix { get; } = revisionPrefix;
 
     /// <summary>Live revisions, oldest first; the last one is the latest created.</summary>
     public List<LocalRevision> Revisions { get; } = [];

@@ -18,19 +18,21 @@ using ServeSharp.Storage;
 namespace ServeSharp.Local.Reconciling;
 
 /// <summary>
-/// Drives InferenceServices in the store to running processes. Each component (predictor, transformer) is a Knative
+/// Drives InferenceServices in the store to running processes. Each component (predictor, transformer, explainer, and
+/// each Standard-mode <c>spec.canary[]</c> predictor) is a Knative
 /// Configuration: each change of its runnable spec makes a new revision (<c>{isvc}-predictor-00001</c>, …) whose model
 /// is fetched in the background (<see cref="ModelFetcher"/>) and whose replicas the supervisor runs under the
 /// autoscaler; traffic follows KServe's Knative-mode canary rules (<see cref="KnativeTraffic"/>). The ingress routes
 /// <c>{isvc}.{ns}.{domain}</c> (and <c>/serving/{ns}/{isvc}/</c>) to the transformer when there is one, else to the
-/// predictor; the transformer reaches the predictor through the ingress. A revision that does not get ready is
+/// predictor, <c>:explain</c> to the explainer; transformer and explainer reach the predictor through the ingress. A revision that does not get ready is
 /// diagnosed in the background (load error from the model server, crash loop with the log tail) and the reason
 /// written to the status. Live revisions are recorded in the status so a restarted daemon brings them all back.
 /// </summary>
-public sealed class InferenceServiceReconciler : IAsyncDisposable
+public sealed partial class InferenceServiceReconciler : IAsyncDisposable
 {
     private const string Predictor = "predictor";
     private const string Transformer = "transformer";
+    private const string Explainer = "explainer";
     private static readonly ResourceType IsvcType = ResourceTypeRegistry.KServe.FindByName("isvc")!;
     private static readonly ResourceType ServingRuntimeType = ResourceTypeRegistry.KServe.FindByName("sr")!;
     private static readonly ResourceType ClusterServingRuntimeType = ResourceTypeRegistry.KServe.FindByName("csr")!;
@@ -198,18 +200,52 @@ public sealed class InferenceServiceReconciler : IAsyncDisposable
         }
 
         var tagged = isvc.GetAnnotation("serving.kserve.io/enable-tag-routing") == "true";
-        var predictor = state.Component(Predictor);
+        var wanted = new HashSet<string>(StringComparer.Ordinal) { Predictor };
+
+        // Standard-mode canary predictors (spec.canary[]): each its own component, the stable spec with the override merged.
+        var canaries = new List<CanaryComponent>();
+        var stableMin = isvc.Spec.Predictor.MinReplicas;
+        foreach (var (canary, index) in (isvc.Spec.Canary ?? []).Select((c, i) => (c, i)))
+        {
+            var canaryName = canary.Predictor.Name ?? $"canary-{index}";
+            var componentKey = $"canary-{canaryName}";
+            wanted.Add(componentKey);
+            var component = state.Component(componentKey, $"{name}-{canaryName}-{Predictor}");
+            var merged = CanaryPredictor(obj, index, canary.TrafficPercent ?? 0, stableMin ?? 1);
+            var canaryIsvc = isvc with { Spec = isvc.Spec with { Predictor = KubeJson.Deserialize<PredictorSpec>(merged) } };
+            ReconcileComponent(ns, name, component, merged, _launcher.ForPredictor(canaryIsvc, runtimes), null, tagged: false);
+            canaries.Add(new CanaryComponent(canaryName, component, canary.TrafficPercent ?? 0));
+        }
+
+        // KServe: an explicit stable minReplicas is reduced by the replicas of ready canaries (floor 1).
+        var predictorLaunch = _launcher.ForPredictor(isvc, runtimes);
+        if (stableMin is { } min && canaries.Count > 0)
+        {
+            var canaryReplicas = canaries.Where(c => c.State.Ready).Sum(c => c.State.Scaling?.MinReplicas ?? 0);
+            predictorLaunch = predictorLaunch with { Autoscaling = predictorLaunch.Autoscaling with { MinReplicas = Math.Max(1, min - canaryReplicas) } };
+        }
+
         var predictorSpec = obj["spec"]?["predictor"] as JsonObject ?? new JsonObject();
-        ReconcileComponent(ns, name, predictor, predictorSpec, _launcher.ForPredictor(isvc, runtimes), isvc.Spec.Predictor.CanaryTrafficPercent, tagged && isvc.Spec.Transformer is null);
+        ReconcileComponent(ns, name, state.Component(Predictor, $"{name}-{Predictor}"), predictorSpec, predictorLaunch, isvc.Spec.Predictor.CanaryTrafficPercent, tagged && isvc.Spec.Transformer is null);
 
         if (isvc.Spec.Transformer is not null && obj["spec"]?["transformer"] is JsonObject transformerSpec)
         {
+            wanted.Add(Transformer);
             var launch = _launcher.ForTransformer(isvc, PredictorHost(ns, name));
-            ReconcileComponent(ns, name, state.Component(Transformer), transformerSpec, launch, isvc.Spec.Transformer.CanaryTrafficPercent, tagged);
+            ReconcileComponent(ns, name, state.Component(Transformer, $"{name}-{Transformer}"), transformerSpec, launch, isvc.Spec.Transformer.CanaryTrafficPercent, tagged);
         }
-        else if (state.Components.Remove(Transformer, out var removed))
+
+        if (isvc.Spec.Explainer is not null && obj["spec"]?["explainer"] is JsonObject explainerSpec)
         {
-            await RemoveRevisionsAsync(ns, removed, removed.Revisions.ToList()).ConfigureAwait(false);
+            wanted.Add(Explainer);
+            var launch = _launcher.ForExplainer(isvc, PredictorHost(ns, name));
+            ReconcileComponent(ns, name, state.Component(Explainer, $"{name}-{Explainer}"), explainerSpec, launch, isvc.Spec.Explainer.CanaryTrafficPercent, tagged: false);
+        }
+
+        foreach (var gone in state.Components.Keys.Where(k => !wanted.Contains(k)).ToList())
+        {
+            state.Components.Remove(gone, out var removed);
+            await RemoveRevisionsAsync(ns, removed!, removed!.Revisions.ToList()).ConfigureAwait(false);
         }
 
         foreach (var component in state.Components.Values)
@@ -217,11 +253,12 @@ public sealed class InferenceServiceReconciler : IAsyncDisposable
             await RemoveUnusedRevisionsAsync(ns, component).ConfigureAwait(false);
         }
 
-        UpdateRoutes(ns, name, state);
-        var components = state.Components.Values.OrderBy(c => c.Component == Predictor ? 0 : 1).ToList();
+        UpdateRoutes(ns, name, state, canaries);
+        var components = new[] { Predictor, Transformer, Explainer }.Select(state.Components.GetValueOrDefault).OfType<ComponentState>().ToList();
         var status = InferenceServiceStatusBuilder.Build(
             isvc,
             components,
+            canaries,
             state.Routes.Count > 0,
             n => Host(n, ns),
             $"http://127.0.0.1:{_options.IngressPort}/{IngressRouter.PathRoot}/{ns}/{name}",
@@ -244,7 +281,7 @@ public sealed class InferenceServiceReconciler : IAsyncDisposable
                 component.NextNumber = 1;
             }
 
-            var revisionName = string.Create(CultureInfo.InvariantCulture, $"{name}-{component.Component}-{component.NextNumber:00000}");
+            var revisionName = string.Create(CultureInfo.InvariantCulture, $"{component.RevisionPrefix}-{component.NextNumber:00000}");
             try
             {
                 latest = CreateRevision(ns, name, component, revisionName, hash, spec, launch);
@@ -292,6 +329,26 @@ public sealed class InferenceServiceReconciler : IAsyncDisposable
         {
             ReconcilerLog.NotReady(_logger, $"{ns}/{name}", component.FailureReason, component.FailureMessage ?? string.Empty);
         }
+    }
+
+    /// <summary>
+    /// <c>spec.canary[index].predictor</c> merged over a copy of the stable predictor, with autoscaling cleared and
+    /// replicas = the canary's <c>minReplicas</c> or ceil(stable min × percent / 100), as KServe's Standard mode does.
+    /// </summary>
+    private static JsonObject CanaryPredictor(JsonObject obj, int index, int percent, int stableMin)
+    {
+        var stable = obj["spec"]?["predictor"]?.DeepClone() as JsonObject ?? new JsonObject();
+        var overrides = obj["spec"]?["canary"]?[index]?["predictor"];
+        var merged = Api.JsonMergePatch.Apply(stable, overrides) as JsonObject ?? new JsonObject();
+        var min = (int?)merged["minReplicas"] ?? 0;
+        var explicitMin = overrides?["minReplicas"] is not null;
+        foreach (var field in new[] { "minReplicas", "maxReplicas", "scaleTarget", "scaleMetric", "autoScaling", "canaryTrafficPercent" })
+        {
+            merged.Remove(field);
+        }
+
+        merged["minReplicas"] = explicitMin ? min : (int)Math.Ceiling(stableMin * percent / 100.0);
+        return merged;
     }
 
     private LocalRevision CreateRevision(string ns, string name, ComponentState component, string revisionName, string hash, JsonObject spec, ComponentLaunch launch)
@@ -365,7 +422,12 @@ public sealed class InferenceServiceReconciler : IAsyncDisposable
         var status = isvc.Status;
         foreach (var (componentName, componentStatus) in status?.Components ?? new Dictionary<string, ComponentStatusSpec>())
         {
-            var component = state.Component(componentName);
+            if (componentName is not (Predictor or Transformer or Explainer))
+            {
+                continue;
+            }
+
+            var component = state.Component(componentName, $"{name}-{componentName}");
             component.LatestRolledOut = componentStatus.LatestRolledoutRevision;
             component.PreviousRolledOut = componentStatus.PreviousRolledoutRevision;
             component.NextNumber = RevisionNumber(componentStatus.LatestCreatedRevision) + 1;
@@ -391,7 +453,7 @@ public sealed class InferenceServiceReconciler : IAsyncDisposable
             var componentName = (string?)entry["component"];
             var revisionName = (string?)entry["name"];
             var hash = (string?)entry["hash"];
-            if (entry["spec"] is not JsonObject spec || componentName is not (Predictor or Transformer) || revisionName is null || hash is null)
+            if (entry["spec"] is not JsonObject spec || componentName is null || revisionName is null || hash is null || revisionName.Length <= 6)
             {
                 continue;
             }
@@ -400,20 +462,26 @@ public sealed class InferenceServiceReconciler : IAsyncDisposable
             {
                 var copy = KubeJson.Clone(isvc);
                 ComponentLaunch launch;
-                if (componentName == Predictor)
+                switch (componentName)
                 {
-                    copy.Spec.Predictor = KubeJson.Deserialize<PredictorSpec>(spec);
-                    launch = _launcher.ForPredictor(copy, runtimes);
-                }
-                else
-                {
-                    copy.Spec.Transformer = KubeJson.Deserialize<TransformerSpec>(spec);
-                    launch = _launcher.ForTransformer(copy, PredictorHost(ns, name));
+                    case Transformer:
+                        copy.Spec.Transformer = KubeJson.Deserialize<TransformerSpec>(spec);
+                        launch = _launcher.ForTransformer(copy, PredictorHost(ns, name));
+                        break;
+                    case Explainer:
+                        copy.Spec.Explainer = KubeJson.Deserialize<ExplainerSpec>(spec);
+                        launch = _launcher.ForExplainer(copy, PredictorHost(ns, name));
+                        break;
+                    default:
+                        // The predictor, or a canary predictor (its spec is the merged one).
+                        copy.Spec.Predictor = KubeJson.Deserialize<PredictorSpec>(spec);
+                        launch = _launcher.ForPredictor(copy, runtimes);
+                        break;
                 }
 
                 if (launch.Template is not null)
                 {
-                    CreateRevision(ns, name, state.Component(componentName), revisionName, hash, spec, launch);
+                    CreateRevision(ns, name, state.Component(componentName, revisionName[..^6]), revisionName, hash, spec, launch);
                     ReconcilerLog.RevisionRestored(_logger, revisionName, $"{ns}/{name}");
                 }
             }
@@ -473,38 +541,94 @@ public sealed class InferenceServiceReconciler : IAsyncDisposable
         }
     }
 
-    private void UpdateRoutes(string ns, string name, ServiceState state)
+    /// <summary>
+    /// The predictor's weighted targets: its own revisions, and with <c>spec.canary[]</c> each ready canary its percent
+    /// and the stable predictor the rest (KServe's Standard-mode HTTPRoute weights).
+    /// </summary>
+    private static List<Ingress.TrafficTarget> PredictorTargets(ComponentState predictor, List<CanaryComponent> canaries)
+    {
+        var stable = predictor.Split.Where(s => s.Percent > 0).Select(s => new Ingress.TrafficTarget(s.Revision.Backend, s.Percent)).ToList();
+        var ready = canaries.Where(c => c.State.Ready && c.Percent > 0 && c.State.Split.Any(s => s.Percent > 0)).ToList();
+        if (ready.Count == 0)
+        {
+            return stable;
+        }
+
+        var stableShare = Math.Max(0, 100 - ready.Sum(c => c.Percent));
+        var targets = new List<Ingress.TrafficTarget>();
+        if (stableShare > 0 && stable.Count > 0)
+        {
+            var scaled = stable.Select(t => t with { Percent = t.Percent * stableShare / 100 }).ToList();
+            scaled[0] = scaled[0] with { Percent = scaled[0].Percent + stableShare - scaled.Sum(t => t.Percent) };
+            targets.AddRange(scaled);
+        }
+
+        foreach (var canary in ready)
+        {
+            targets.Add(new Ingress.TrafficTarget(canary.State.Split.First(s => s.Percent > 0).Revision.Backend, canary.Percent));
+        }
+
+        // Canaries summing under 100 with no serving stable revision: give the remainder to the first canary.
+        var missing = 100 - targets.Sum(t => t.Percent);
+        if (missing != 0)
+        {
+            targets[0] = targets[0] with { Percent = targets[0].Percent + missing };
+        }
+
+        return targets.Where(t => t.Percent > 0).ToList();
+    }
+
+    private static TrafficSplit? Serving(ComponentState? component)
+    {
+        var serving = component?.Split.Where(s => s.Percent > 0).ToList();
+        return serving is { Count: > 0 } ? new TrafficSplit(serving.Select(s => new Ingress.TrafficTarget(s.Revision.Backend, s.Percent)).ToList()) : null;
+    }
+
+    private void UpdateRoutes(string ns, string name, ServiceState state, List<CanaryComponent> canaries)
     {
         var routes = new List<IngressRoute>();
         var predictor = state.Components.GetValueOrDefault(Predictor);
         var transformer = state.Components.GetValueOrDefault(Transformer);
-        var entry = transformer ?? predictor;
+        var explainer = state.Components.GetValueOrDefault(Explainer);
+        var predictorTargets = predictor is null ? [] : PredictorTargets(predictor, canaries);
+        var predictorSplit = predictorTargets.Count > 0 ? new TrafficSplit(predictorTargets) : null;
+        var transformerSplit = Serving(transformer);
+        var explainerSplit = Serving(explainer);
 
-        static TrafficSplit? Serving(ComponentState? component)
+        // The service host (KServe's VirtualService): `:explain` to the explainer, the rest to the transformer or predictor.
+        var rules = new List<IngressRule>();
+        if (explainerSplit is not null)
         {
-            var serving = component?.Split.Where(s => s.Percent > 0).ToList();
-            return serving is { Count: > 0 } ? new TrafficSplit(serving.Select(s => new Ingress.TrafficTarget(s.Revision.Backend, s.Percent)).ToList()) : null;
+            rules.Add(new IngressRule(ExplainPath(), explainerSplit));
         }
 
-        if (Serving(entry) is { } top)
+        if ((transformer is null ? predictorSplit : transformerSplit) is { } entrySplit)
         {
-            routes.Add(new IngressRoute(ns, name, [Host(name, ns)], [new IngressRule(null, top)]));
+            rules.Add(new IngressRule(null, entrySplit));
+        }
+
+        if (rules.Count > 0)
+        {
+            routes.Add(new IngressRoute(ns, name, [Host(name, ns)], rules));
         }
 
         // Component hosts as KServe exposes them; the predictor also under its cluster-local names (what a transformer calls).
-        if (Serving(predictor) is { } predictorSplit)
+        if (predictorSplit is not null)
         {
             var component = $"{name}-{Predictor}";
             routes.Add(new IngressRoute(ns, component, [Host(component, ns), $"{component}.{ns}", $"{component}.{ns}.svc.cluster.local"], [new IngressRule(null, predictorSplit)]));
         }
 
-        if (Serving(transformer) is { } transformerSplit)
+        foreach (var (key, split) in new[] { (Transformer, transformerSplit), (Explainer, explainerSplit) })
         {
-            var component = $"{name}-{Transformer}";
-            routes.Add(new IngressRoute(ns, component, [Host(component, ns)], [new IngressRule(null, transformerSplit)]));
+            if (split is not null)
+            {
+                var component = $"{name}-{key}";
+                routes.Add(new IngressRoute(ns, component, [Host(component, ns)], [new IngressRule(null, split)]));
+            }
         }
 
-        foreach (var (revision, _, tag) in entry?.Split.Where(s => s.Tag is not null) ?? [])
+        foreach (var (revision, _, tag) in (transformer ?? predictor)?.Split.Where(s => s.Tag is not null) ?? [])
         {
             routes.Add(new IngressRoute(ns, $"{tag}-{name}", [Host($"{tag}-{name}", ns)], [new IngressRule(null, TrafficSplit.To(revision.Backend))]));
         }
@@ -512,6 +636,10 @@ public sealed class InferenceServiceReconciler : IAsyncDisposable
         state.Routes = routes;
         _router.Update(_services.Values.SelectMany(s => s.Routes));
     }
+
+    /// <summary>KServe's explain match, <c>^/v1/models/[\w-]+:explain$</c>.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"^/v1/models/[\w-]+:explain$")]
+    private static partial System.Text.RegularExpressions.Regex ExplainPath();
 
     private async Task WriteStatusAsync(ResourceKey key, JsonNode statusNode, CancellationToken cancellationToken)
     {
@@ -581,11 +709,11 @@ public sealed class InferenceServiceReconciler : IAsyncDisposable
         /// <summary>True once revisions recorded by an earlier daemon were brought back.</summary>
         public bool Restored { get; set; }
 
-        public ComponentState Component(string name)
+        public ComponentState Component(string name, string revisionPrefix)
         {
             if (!Components.TryGetValue(name, out var component))
             {
-                component = new ComponentState(name);
+                component = new ComponentState(name, revisionPrefix);
                 Components[name] = component;
             }
 

@@ -15,9 +15,14 @@ internal static class InferenceServiceStatusBuilder
     /// <summary>Status annotation holding the live revisions: <c>[{component, name, hash, spec}]</c>.</summary>
     public const string RevisionsAnnotation = "serving.servesharp.io/revisions";
 
+    /// <summary>
+    /// The status for <paramref name="components"/> (predictor first, then transformer / explainer) and the
+    /// Standard-mode <paramref name="canaries"/> (which do not gate <c>Ready</c>; <c>CanaryPredictorReady</c> reports them).
+    /// </summary>
     public static InferenceServiceStatus Build(
         InferenceService isvc,
         IReadOnlyList<ComponentState> components,
+        IReadOnlyList<CanaryComponent> canaries,
         bool routed,
         Func<string, string> host,
         string address,
@@ -25,14 +30,17 @@ internal static class InferenceServiceStatusBuilder
     {
         var old = isvc.Status ?? new InferenceServiceStatus();
         var predictor = components.First(c => c.Component == "predictor");
-        var transformer = components.FirstOrDefault(c => c.Component == "transformer");
         var allReady = components.All(c => c.Ready);
         var ingressReady = allReady && routed;
         var notReady = components.FirstOrDefault(c => !c.Ready);
-        var conditions = new List<Condition> { ComponentCondition(old, "PredictorReady", predictor, now) };
-        if (transformer is not null)
+        var conditions = components.Select(c => ComponentCondition(old, $"{Title(c.Component)}Ready", c, now)).ToList();
+        if (canaries.Count > 0)
         {
-            conditions.Add(ComponentCondition(old, "TransformerReady", transformer, now));
+            var waiting = canaries.Where(c => !c.State.Ready).Select(c => c.Name).ToList();
+            conditions.Add(Condition(old, "CanaryPredictorReady", waiting.Count == 0, "CanariesNotReady", $"canaries not ready: {string.Join(", ", waiting)}", now) with
+            {
+                Reason = waiting.Count == 0 ? "AllCanariesReady" : "CanariesNotReady",
+            });
         }
 
         var ingressReason = notReady is null ? "Ingress not ready" : $"{Title(notReady.Component)} ingress not created";
@@ -42,41 +50,57 @@ internal static class InferenceServiceStatusBuilder
         var (readyReason, readyMessage) = notReady is null ? ("IngressNotReady", "routes not created") : Failure(notReady);
         conditions.Add(Condition(old, "Ready", ingressReady, readyReason, readyMessage, now));
 
-        var latest = predictor.Latest;
-        var failed = predictor.FailureReason is not null;
         return old with
         {
             ObservedGeneration = isvc.Metadata.Generation,
             Conditions = conditions,
             Url = ingressReady ? $"http://{host(isvc.Name)}" : null,
             Address = ingressReady ? new Addressable { Url = address } : null,
-            DeploymentMode = "Knative",
+            DeploymentMode = DeploymentMode(isvc),
             ServingRuntimeName = predictor.Runtime is { ClusterScoped: false } sr ? sr.Name : null,
             ClusterServingRuntimeName = predictor.Runtime is { ClusterScoped: true } csr ? csr.Name : null,
-            Annotations = new Dictionary<string, string> { [RevisionsAnnotation] = RevisionsJson(components) },
+            Annotations = new Dictionary<string, string> { [RevisionsAnnotation] = RevisionsJson(components.Concat(canaries.Select(c => c.State))) },
             Components = components.Any(c => c.Latest is not null)
                 ? components.Where(c => c.Latest is not null).ToDictionary(c => c.Component, c => ComponentStatus(isvc, c, host))
                 : null,
-            ModelStatus = new ModelStatus
+            CanaryStatuses = canaries.Count == 0 ? null : canaries.Select(c => new CanaryStatus
             {
-                TransitionStatus = failed ? "BlockedByFailedLoad" : predictor.Ready ? "UpToDate" : "InProgress",
-                States = new ModelRevisionStates
-                {
-                    ActiveModelState = predictor.Ready ? "Loaded" : string.Empty,
-                    TargetModelState = failed ? "FailedToLoad" : predictor.Ready ? "Loaded" : "Loading",
-                },
-                LastFailureInfo = failed
-                    ? new FailureInfo
-                    {
-                        Reason = predictor.FailureReason,
-                        Message = predictor.FailureMessage,
-                        ModelRevisionName = latest?.Name,
-                        ExitCode = predictor.FailureExitCode,
-                        Location = latest?.Group.Replicas.FirstOrDefault()?.Id,
-                    }
-                    : null,
-                Copies = new ModelCopies { FailedCopies = 0, TotalCopies = latest?.Group.Ready.Length ?? 0 },
+                Name = c.Name,
+                Ready = c.State.Ready,
+                TrafficPercent = c.Percent,
+                ModelStatus = ModelStatus(c.State),
+            }).ToList(),
+            ModelStatus = ModelStatus(predictor),
+        };
+    }
+
+    /// <summary><c>status.deploymentMode</c>: Standard when the annotation says so (legacy RawDeployment too), else Knative.</summary>
+    private static string DeploymentMode(InferenceService isvc) =>
+        isvc.GetAnnotation("serving.kserve.io/deploymentMode") is "Standard" or "RawDeployment" ? "Standard" : "Knative";
+
+    private static ModelStatus ModelStatus(ComponentState component)
+    {
+        var latest = component.Latest;
+        var failed = component.FailureReason is not null;
+        return new ModelStatus
+        {
+            TransitionStatus = failed ? "BlockedByFailedLoad" : component.Ready ? "UpToDate" : "InProgress",
+            States = new ModelRevisionStates
+            {
+                ActiveModelState = component.Ready ? "Loaded" : string.Empty,
+                TargetModelState = failed ? "FailedToLoad" : component.Ready ? "Loaded" : "Loading",
             },
+            LastFailureInfo = failed
+                ? new FailureInfo
+                {
+                    Reason = component.FailureReason,
+                    Message = component.FailureMessage,
+                    ModelRevisionName = latest?.Name,
+                    ExitCode = component.FailureExitCode,
+                    Location = latest?.Group.Replicas.FirstOrDefault()?.Id,
+                }
+                : null,
+            Copies = new ModelCopies { FailedCopies = 0, TotalCopies = latest?.Group.Ready.Length ?? 0 },
         };
     }
 
@@ -150,3 +174,6 @@ internal static class InferenceServiceStatusBuilder
 
     private static string Title(string component) => char.ToUpperInvariant(component[0]) + component[1..];
 }
+
+/// <summary>A Standard-mode canary predictor (<c>spec.canary[]</c>) with its traffic percent.</summary>
+internal sealed record CanaryComponent(string Name, ComponentState State, int Percent);

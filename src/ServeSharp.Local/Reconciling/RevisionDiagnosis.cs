@@ -17,8 +17,7 @@ internal sealed record RevisionDiagnosis(string Reason, string Message, int? Exi
 
     /// <summary>
     /// Looks at the replicas of a revision that is not ready: a replica in crash-loop backoff gives its exit and the
-    /// last lines it logged; a running model server is asked <c>GET /v2/models/{name}/ready</c> and a refusal that
-    /// carries more than "not ready" (the load error) is reported. Null when nothing is wrong yet (still starting).
+    /// last lines it logged; a running model server is asked for its load error (V2 repository index, model ready). Null when nothing is wrong yet (still starting).
     /// </summary>
     public static async Task<RevisionDiagnosis?> DiagnoseAsync(ReplicaGroup group, string? modelName, CancellationToken cancellationToken)
     {
@@ -50,10 +49,26 @@ internal sealed record RevisionDiagnosis(string Reason, string Message, int? Exi
         return null;
     }
 
+    /// <summary>
+    /// The model server's own load error: the V2 repository index (<c>POST /v2/repository/index</c>, state
+    /// <c>UNAVAILABLE</c> with a reason), else the refusal of <c>GET /v2/models/{name}/ready</c> when it carries more
+    /// than "not ready" / "Loading.". Null while loading or when the server speaks neither.
+    /// </summary>
     private static async Task<string?> LoadErrorAsync(int port, string modelName, CancellationToken cancellationToken)
     {
         try
         {
+            using (var index = await Client.PostAsync(new Uri($"http://127.0.0.1:{port}/v2/repository/index"), new StringContent("{}", System.Text.Encoding.UTF8, "application/json"), cancellationToken).ConfigureAwait(false))
+            {
+                if (index.IsSuccessStatusCode && JsonNode.Parse(await index.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)) is JsonArray models)
+                {
+                    var entry = models.OfType<JsonObject>().FirstOrDefault(m => (string?)m["name"] == modelName);
+                    return entry is not null && (string?)entry["state"] == "UNAVAILABLE" && (string?)entry["reason"] is { Length: > 0 } reason
+                        ? $"Model with name {modelName} is not ready. {reason}"
+                        : null;
+                }
+            }
+
             using var response = await Client.GetAsync(new Uri($"http://127.0.0.1:{port}/v2/models/{Uri.EscapeDataString(modelName)}/ready"), cancellationToken).ConfigureAwait(false);
             if (response.IsSuccessStatusCode)
             {
@@ -61,9 +76,8 @@ internal sealed record RevisionDiagnosis(string Reason, string Message, int? Exi
             }
 
             var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-            var error = (JsonNode.Parse(body) as JsonObject)?["error"]?.GetValue<string>();
-            // "Model with name x is not ready." alone means still loading; a failed load appends the reason.
-            return error is not null && !error.TrimEnd().EndsWith("is not ready.", StringComparison.Ordinal) ? error : null;
+            var error = (JsonNode.Parse(body) as JsonObject)?["error"]?.GetValue<string>()?.TrimEnd();
+            return error is not null && !error.EndsWith("is not ready.", StringComparison.Ordinal) && !error.EndsWith("Loading.", StringComparison.Ordinal) ? error : null;
         }
         catch (Exception e) when (e is HttpRequestException or JsonException or InvalidOperationException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {

@@ -20,6 +20,11 @@ internal static class V1ListDecoder
 
     public static Tensor Decode(ReadOnlySpan<byte> list, string key)
     {
+        if (PlainNumberArrayReader.TryReadV1(list) is var (fastShape, fastType, fastData))
+        {
+            return new Tensor(V1RequestDecoder.InputName, fastType, fastShape, fastData);
+        }
+
         var (shape, kinds) = Analyse(list, key);
         var count = Tensor.GetElementCount(shape);
         var dataType = kinds switch

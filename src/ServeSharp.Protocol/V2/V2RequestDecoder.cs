@@ -72,9 +72,15 @@ public static class V2RequestDecoder
                     $"Sending {input.DataType.ToWireName()} data via JSON is not supported. Please use the binary data format for input {input.Name}");
             }
 
-            var reader = new Utf8JsonReader(json.Slice(input.DataStart, input.DataLength), JsonWriterSettings.ReaderOptions);
-            reader.Read();
-            var data = TensorJsonDataReader.Read(ref reader, input.DataType, count, what, input.Shape);
+            var dataJson = json.Slice(input.DataStart, input.DataLength);
+            var data = count <= int.MaxValue ? PlainNumberArrayReader.TryReadV2(dataJson, input.DataType, (int)count) : null;
+            if (data is null)
+            {
+                var reader = new Utf8JsonReader(dataJson, JsonWriterSettings.ReaderOptions);
+                reader.Read();
+                data = TensorJsonDataReader.Read(ref reader, input.DataType, count, what, input.Shape);
+            }
+
             return new Tensor(input.Name, input.DataType, input.Shape, data, input.Parameters);
         }
 

@@ -51,7 +51,13 @@ public sealed class ModelServer : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        // The content root is the install folder, not the working directory, and configuration files are not watched:
+        // watching the working directory recursively costs seconds of start-up in a large tree (node_modules...).
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
         builder.Logging.ClearProviders();
         if (configureLogging is null)
         {
@@ -69,6 +75,10 @@ public sealed class ModelServer : IAsyncDisposable
         {
             configureLogging(builder.Logging);
         }
+
+        // ASP.NET Core starts an Activity and a logging scope for every request whenever this category is enabled at
+        // any level; it logs nothing a model server needs, and skipping it saves several percent of throughput.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
 
         var listeners = new ListenOptions[2];
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -121,7 +131,7 @@ public sealed class ModelServer : IAsyncDisposable
     }
 
     /// <summary>
-    /// Loads the configured models (in parallel; failures leave the model not ready with the reason), then opens
+    /// Loads the configured models (in parallel; failures leave the model not ready with the reason) while opening
     /// the listeners. Returns the repository entries after loading.
     /// </summary>
     public async Task<IReadOnlyList<ModelEntry>> StartAsync(CancellationToken cancellationToken = default)
@@ -129,8 +139,11 @@ public sealed class ModelServer : IAsyncDisposable
         var repository = Repository;
         var (models, root) = StartupModelPlan.Create(_options, _app.Services.GetServices<ServeSharp.Abstractions.IModelRuntime>());
         _options.ModelRepositoryRoot = root;
-        await Task.WhenAll(models.Select(m => repository.LoadAsync(m, cancellationToken))).ConfigureAwait(false);
+        // Models load while Kestrel starts (readiness stays false until they are loaded): on a small model the two
+        // take about the same time, so overlapping them nearly halves start-to-ready.
+        var loading = Task.WhenAll(models.Select(m => Task.Run(() => repository.LoadAsync(m, cancellationToken), cancellationToken)));
         await _app.StartAsync(cancellationToken).ConfigureAwait(false);
+        await loading.ConfigureAwait(false);
         _app.Services.GetRequiredService<ServerState>().MarkStarted();
         return repository.Entries;
     }

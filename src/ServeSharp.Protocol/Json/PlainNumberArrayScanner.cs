@@ -1,0 +1,319 @@
+using System.Buffers.Text;
+
+namespace ServeSharp.Protocol.Json;
+
+/// <summary>One JSON number as the scanner saw it: sign, up to 19 significant digits and a power-of-ten exponent.</summary>
+/// <param name="Negative">A leading minus sign.</param>
+/// <param name="Mantissa">The decimal digits as an integer (leading zeros included in the digit count only).</param>
+/// <param name="Exponent">The power of ten to apply to <paramref name="Mantissa"/>: minus the number of fraction digits.</param>
+/// <param name="IsInteger">No fraction part.</param>
+/// <param name="Text">The number's UTF-8 text.</param>
+internal readonly ref struct PlainNumber(bool Negative, ulong Mantissa, int Exponent, bool IsInteger, ReadOnlySpan<byte> Text)
+{
+    private const ulong MaxExactDouble = 1UL << 53;
+    private const ulong MaxExactSingle = 1UL << 24;
+
+    private static readonly double[] DoublePowersOfTen =
+    [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
+        1e20, 1e21, 1e22,
+    ];
+
+    private static readonly float[] SinglePowersOfTen = [1e0f, 1e1f, 1e2f, 1e3f, 1e4f, 1e5f, 1e6f, 1e7f, 1e8f, 1e9f, 1e10f];
+
+    public bool Negative { get; } = Negative;
+
+    public ulong Mantissa { get; } = Mantissa;
+
+    public int Exponent { get; } = Exponent;
+
+    public bool IsInteger { get; } = IsInteger;
+
+    public ReadOnlySpan<byte> Text { get; } = Text;
+
+    /// <summary>
+    /// The nearest double. Small mantissas and exponents use Clinger's fast path (both operands exact, so one
+    /// correctly rounded IEEE division gives the correctly rounded result); the rest go through the BCL parser,
+    /// which is what <c>Utf8JsonReader.TryGetDouble</c> uses.
+    /// </summary>
+    public bool TryGetDouble(out double value)
+    {
+        if (Mantissa <= MaxExactDouble && -Exponent < DoublePowersOfTen.Length)
+        {
+            value = Mantissa / DoublePowersOfTen[-Exponent];
+            if (Negative)
+            {
+                value = -value;
+            }
+
+            return true;
+        }
+
+        return Utf8Parser.TryParse(Text, out value, out var consumed) && consumed == Text.Length && double.IsFinite(value);
+    }
+
+    /// <summary>The nearest float, computed directly in single precision (no double rounding).</summary>
+    public bool TryGetSingle(out float value)
+    {
+        if (Mantissa <= MaxExactSingle && -Exponent < SinglePowersOfTen.Length)
+        {
+            value = Mantissa / SinglePowersOfTen[-Exponent];
+            if (Negative)
+            {
+                value = -value;
+            }
+
+            return true;
+        }
+
+        return Utf8Parser.TryParse(Text, out value, out var consumed) && consumed == Text.Length && float.IsFinite(value);
+    }
+
+    /// <summary>The value as a long, when it is an integer that fits.</summary>
+    public bool TryGetInt64(out long value)
+    {
+        value = 0;
+        if (!IsInteger || Mantissa > long.MaxValue)
+        {
+            return false;
+        }
+
+        value = Negative ? -(long)Mantissa : (long)Mantissa;
+        return true;
+    }
+}
+
+/// <summary>Receives the numbers of a scanned array in row-major order.</summary>
+internal interface IPlainNumberSink
+{
+    /// <summary>Takes one number; returning false abandons the fast path.</summary>
+    bool Add(in PlainNumber number);
+}
+
+/// <summary>
+/// The fast path for the JSON payload almost every inference request carries: arrays, nested to any depth, of
+/// plain decimal numbers (<c>-12.5</c>, <c>3</c>; no exponents, nulls, strings or booleans). It checks JSON's number
+/// grammar and the bracket structure itself and parses each number once, instead of tokenising with
+/// <c>Utf8JsonReader</c> and parsing again. Anything outside that subset — or any malformed input — returns false,
+/// and the caller decodes the same bytes with the general reader, which then produces the usual error messages.
+/// So the fast path can only decline, never answer differently.
+/// </summary>
+internal static class PlainNumberArrayScanner
+{
+    /// <summary>Deepest nesting handled here (deeper arrays fall back to the general reader).</summary>
+    public const int MaxRank = 16;
+
+    /// <summary>
+    /// Scans <paramref name="json"/>, which must hold exactly one array (surrounding whitespace allowed). On success
+    /// <paramref name="shape"/> holds the array's rectangular shape (every row the same length, every number at the
+    /// same depth) and the sink has seen every number.
+    /// </summary>
+    public static bool TryScan<TSink>(ReadOnlySpan<byte> json, ref TSink sink, out long[] shape)
+        where TSink : struct, IPlainNumberSink
+    {
+        shape = [];
+        Span<long> dims = stackalloc long[MaxRank];
+        Span<long> counts = stackalloc long[MaxRank];
+        dims.Fill(-1);
+        var depth = 0;
+        var leafDepth = -1;
+        var i = SkipWhitespace(json, 0);
+        if (i >= json.Length || json[i] != (byte)'[')
+        {
+            return false;
+        }
+
+        while (true)
+        {
+            i = SkipWhitespace(json, i);
+            if (i >= json.Length)
+            {
+                return false;
+            }
+
+            var c = json[i];
+            if (c == (byte)'[')
+            {
+                if (depth == MaxRank || (leafDepth >= 0 && depth >= leafDepth))
+                {
+                    return false;
+                }
+
+                if (depth > 0)
+                {
+                    counts[depth - 1]++;
+                }
+
+                counts[depth] = 0;
+                depth++;
+                i++;
+                continue;
+            }
+
+            // Here a value must follow: ']' would close an empty array (no element type to check) or follow a
+            // trailing comma; the general reader handles both.
+            if (c == (byte)']' || depth == 0)
+            {
+                return false;
+            }
+
+            if (leafDepth < 0)
+            {
+                leafDepth = depth;
+            }
+            else if (leafDepth != depth)
+            {
+                return false;
+            }
+
+            if (!TryReadNumber(json, ref i, out var number) || !sink.Add(number))
+            {
+                return false;
+            }
+
+            counts[depth - 1]++;
+
+            // After a value: ',' continues the current array, ']' closes it.
+            while (true)
+            {
+                i = SkipWhitespace(json, i);
+                if (depth == 0)
+                {
+                    if (SkipWhitespace(json, i) != json.Length)
+                    {
+                        return false;
+                    }
+
+                    shape = dims[..leafDepth].ToArray();
+                    return true;
+                }
+
+                if (i >= json.Length)
+                {
+                    return false;
+                }
+
+                if (json[i] == (byte)',')
+                {
+                    i++;
+                    break;
+                }
+
+                if (json[i] != (byte)']' || !CloseArray(dims, counts, ref depth))
+                {
+                    return false;
+                }
+
+                i++;
+            }
+        }
+    }
+
+    private static bool CloseArray(Span<long> dims, Span<long> counts, ref int depth)
+    {
+        depth--;
+        var length = counts[depth];
+        if (dims[depth] < 0)
+        {
+            dims[depth] = length;
+        }
+        else if (dims[depth] != length)
+        {
+            return false;
+        }
+
+        return true;
+    }
+
+    private static int SkipWhitespace(ReadOnlySpan<byte> json, int i)
+    {
+        while (i < json.Length && json[i] is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t')
+        {
+            i++;
+        }
+
+        return i;
+    }
+
+    /// <summary>JSON's number grammar without the exponent part: <c>-?(0|[1-9][0-9]*)(\.[0-9]+)?</c>.</summary>
+    private static bool TryReadNumber(ReadOnlySpan<byte> json, ref int i, out PlainNumber number)
+    {
+        number = default;
+        var start = i;
+        var negative = false;
+        if (json[i] == (byte)'-')
+        {
+            negative = true;
+            i++;
+        }
+
+        if (i >= json.Length)
+        {
+            return false;
+        }
+
+        ulong mantissa = 0;
+        var digits = 0;
+        if (json[i] == (byte)'0')
+        {
+            i++;
+            if (i < json.Length && IsDigit(json[i]))
+            {
+                return false;
+            }
+        }
+        else if (IsDigit(json[i]))
+        {
+            while (i < json.Length && IsDigit(json[i]))
+            {
+                if (++digits > 19)
+                {
+                    return false;
+                }
+
+                mantissa = (mantissa * 10) + (ulong)(json[i] - '0');
+                i++;
+            }
+        }
+        else
+        {
+            return false;
+        }
+
+        var exponent = 0;
+        var isInteger = true;
+        if (i < json.Length && json[i] == (byte)'.')
+        {
+            isInteger = false;
+            i++;
+            var fractionStart = i;
+            while (i < json.Length && IsDigit(json[i]))
+            {
+                // Leading zeros of the fraction (0.000123) are not significant digits.
+                if ((mantissa != 0 || json[i] != (byte)'0') && ++digits > 19)
+                {
+                    return false;
+                }
+
+                mantissa = (mantissa * 10) + (ulong)(json[i] - '0');
+                exponent--;
+                i++;
+            }
+
+            if (i == fractionStart)
+            {
+                return false;
+            }
+        }
+
+        if (i < json.Length && json[i] is (byte)'e' or (byte)'E')
+        {
+            return false;
+        }
+
+        number = new PlainNumber(negative, mantissa, exponent, isInteger, json[start..i]);
+        return true;
+    }
+
+    private static bool IsDigit(byte c) => (uint)(c - '0') <= 9;
+}
