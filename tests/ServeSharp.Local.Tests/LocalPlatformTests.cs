@@ -256,6 +256,39 @@ public sealed class LocalPlatformTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CpuScaleMetric_AddsAReplicaWhenTheReplicaBurnsCpu()
+    {
+        var isvc = Isvc("cpu", "v1");
+        isvc["metadata"]!["annotations"] = new JsonObject { ["serving.kserve.io/deploymentMode"] = "Standard" };
+        var predictor = isvc["spec"]!["predictor"]!.AsObject();
+        predictor["scaleMetric"] = "cpu";
+        predictor["scaleTarget"] = 10;
+        predictor["minReplicas"] = 1;
+        predictor["maxReplicas"] = 2;
+        Assert.Equal(HttpStatusCode.Created, (await _http.PostAsJsonAsync(new Uri(Api, IsvcPath), isvc)).StatusCode);
+        await WaitAsync("cpu", i => Condition(i, "Ready") == "True", "cpu ready");
+
+        // Two clients keep the replica spinning (100 ms of CPU per request): well over 10% of a core.
+        using var stop = new CancellationTokenSource();
+        var load = Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await PredictAsync("cpu.default.example.com", "/v1/models/cpu:predict?burnMs=100");
+            }
+        })).ToList();
+        try
+        {
+            await WaitAsync("cpu", i => (int?)i["status"]?["modelStatus"]?["copies"]?["totalCopies"] == 2, "second replica from cpu load");
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await Task.WhenAll(load);
+        }
+    }
+
+    [Fact]
     public async Task ImageWithoutCommand_ReportsWhyInConditions()
     {
         var isvc = Isvc("image-only", "v1");

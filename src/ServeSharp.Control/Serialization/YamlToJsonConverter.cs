@@ -39,6 +39,12 @@ public static class YamlToJsonConverter
             throw new ManifestSyntaxException(
                 $"error parsing {source}: error converting YAML to JSON: yaml: line {e.Start.Line}: {FirstLine(e.Message)}", e);
         }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet's scanner throws this (not a YamlException) on some truncated flow collections, e.g. "{name: x\nspec: [".
+            throw new ManifestSyntaxException(
+                $"error parsing {source}: error converting YAML to JSON: yaml: malformed flow collection (missing ',', '}}' or ']')", e);
+        }
 
         var result = new List<YamlDocumentNode>();
         foreach (var document in stream.Documents)

@@ -10,7 +10,7 @@ public sealed record AutoscalerSpec
     /// <summary>The metric (KServe <c>scaleMetric</c>).</summary>
     public ScaleMetric Metric { get; init; } = ScaleMetric.Concurrency;
 
-    /// <summary>Target per replica (KServe <c>scaleTarget</c>); null uses 100 for concurrency, 200 for rps.</summary>
+    /// <summary>Target per replica (KServe <c>scaleTarget</c>); null uses 100 for concurrency, 200 for rps, 80 for cpu.</summary>
     public double? Target { get; init; }
 
     /// <summary>Fraction of the target aimed for, leaving headroom for bursts (Knative's 70%).</summary>
@@ -50,7 +50,7 @@ public sealed record AutoscalerSpec
     public TimeSpan PanicWindow => StableWindow * PanicWindowFraction;
 
     /// <summary>The effective target per replica: target × utilisation.</summary>
-    public double TargetValue => (Target ?? (Metric == ScaleMetric.Concurrency ? 100 : 200)) * TargetUtilization;
+    public double TargetValue => (Target ?? Metric switch { ScaleMetric.Concurrency => 100, ScaleMetric.Rps => 200, _ => 80 }) * TargetUtilization;
 
     /// <summary>Throws <see cref="ArgumentException"/> describing the first invalid setting.</summary>
     public void Validate()

@@ -16,13 +16,15 @@ public sealed class RevisionAutoscaler : IDisposable
     private readonly ILogger _logger;
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
+    private readonly ProcCpuReader _cpu;
     private ITimer? _timer;
     private int _ticking;
 
     /// <summary>Creates the autoscaler; call <see cref="Start"/> to run the loop.</summary>
-    public RevisionAutoscaler(AutoscalerOptions options, TimeProvider time, ILogger<RevisionAutoscaler> logger)
+    public RevisionAutoscaler(AutoscalerOptions options, TimeProvider time, ILogger<RevisionAutoscaler> logger, ProcCpuReader? cpu = null)
     {
         options.Validate();
+        _cpu = cpu ?? new ProcCpuReader();
         _options = options;
         _time = time;
         _logger = logger;
@@ -34,7 +36,7 @@ public sealed class RevisionAutoscaler : IDisposable
     /// <summary>Puts a revision under autoscaling and scales it to its initial size.</summary>
     public void Register(RevisionBackend backend, ReplicaGroup group, AutoscalerSpec spec)
     {
-        var entry = new Entry(backend, group, new KpaScaler(spec, _time));
+        var entry = new Entry(backend, group, new KpaScaler(spec, _time), spec.Metric == ScaleMetric.Cpu ? new CpuUsageSampler(_cpu, _time) : null);
         lock (_lock)
         {
             if (_entries.Remove(backend.Name, out var previous))
@@ -96,7 +98,12 @@ public sealed class RevisionAutoscaler : IDisposable
             foreach (var entry in entries)
             {
                 var sample = entry.Backend.Metrics.Collect();
-                var value = entry.Scaler.Spec.Metric == ScaleMetric.Concurrency ? sample.AverageConcurrency : sample.RequestsPerSecond;
+                var value = entry.Scaler.Spec.Metric switch
+                {
+                    ScaleMetric.Concurrency => sample.AverageConcurrency,
+                    ScaleMetric.Rps => sample.RequestsPerSecond,
+                    _ => entry.Cpu!.Sample(entry.Group.Replicas.Where(r => r.Phase == ReplicaPhase.Ready && r.ProcessId is not null).Select(r => r.ProcessId!.Value)),
+                };
                 entry.Scaler.Record(value);
                 var current = entry.Group.DesiredReplicas;
                 var decision = entry.Scaler.Decide(entry.Group.Ready.Length, current);
@@ -146,8 +153,10 @@ public sealed class RevisionAutoscaler : IDisposable
         }
     }
 
-    private sealed class Entry(RevisionBackend backend, ReplicaGroup group, KpaScaler scaler)
+    private sealed class Entry(RevisionBackend backend, ReplicaGroup group, KpaScaler scaler, CpuUsageSampler? cpu)
     {
+        public CpuUsageSampler? Cpu { get; } = cpu;
+
         public RevisionBackend Backend { get; } = backend;
 
         public ReplicaGroup Group { get; } = group;

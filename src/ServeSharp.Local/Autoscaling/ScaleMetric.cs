@@ -8,4 +8,7 @@ public enum ScaleMetric
 
     /// <summary>Requests per second per replica (default target 200).</summary>
     Rps,
+
+    /// <summary>CPU percent of one core per replica, from /proc (HPA's <c>cpu</c> utilisation; default target 80).</summary>
+    Cpu,
 }

@@ -101,13 +101,24 @@ public sealed class ComponentLauncher(LocalPlatformOptions options)
     }
 
     /// <summary>KServe scaling fields → KPA settings (minReplicas default 1; target/metric as Knative reads them).</summary>
-    public static AutoscalerSpec Autoscaling(ComponentSpec component) => new()
+    /// <remarks><c>cpu</c> is HPA's metric: the target is a utilisation percent already, so no 70% headroom factor applies.</remarks>
+    public static AutoscalerSpec Autoscaling(ComponentSpec component)
     {
-        MinReplicas = component.MinReplicas ?? 1,
-        MaxReplicas = component.MaxReplicas ?? 0,
-        Target = component.ScaleTarget,
-        Metric = string.Equals(component.ScaleMetric, "rps", StringComparison.OrdinalIgnoreCase) ? ScaleMetric.Rps : ScaleMetric.Concurrency,
-    };
+        var metric = component.ScaleMetric?.ToLowerInvariant() switch
+        {
+            "rps" => ScaleMetric.Rps,
+            "cpu" => ScaleMetric.Cpu,
+            _ => ScaleMetric.Concurrency,
+        };
+        return new AutoscalerSpec
+        {
+            MinReplicas = component.MinReplicas ?? 1,
+            MaxReplicas = component.MaxReplicas ?? 0,
+            Target = component.ScaleTarget,
+            Metric = metric,
+            TargetUtilization = metric == ScaleMetric.Cpu ? 1.0 : 0.7,
+        };
+    }
 
     private ProcessTemplate Serve(string modelName, string format)
     {

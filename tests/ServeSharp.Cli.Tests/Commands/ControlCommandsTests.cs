@@ -72,6 +72,17 @@ public sealed class ControlCommandsTests : IDisposable
     }
 
     [Fact]
+    public void Validate_UnterminatedFlowCollection_ClearMessageNoStackTrace()
+    {
+        // YamlDotNet throws InvalidOperationException (not YamlException) for this one.
+        var (code, _, error) = Run("validate", "-f", Write("flow.yaml", "kind: InferenceService\nmetadata: {name: broken\nspec: [\n"));
+        Assert.Equal(1, code);
+        Assert.StartsWith("error: error parsing ", error, StringComparison.Ordinal);
+        Assert.Contains("malformed flow collection", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Validate_MissingFile_KubectlMessage()
     {
         var (code, _, error) = Run("validate", "-f", Path.Combine(dir, "nope.yaml"));
