@@ -289,6 +289,35 @@ public sealed class LocalPlatformTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task InitialScaleZero_ReadyWithoutReplicas_FirstRequestStartsOneAndIsAnswered()
+    {
+        var isvc = Isvc("cold", "v1");
+        isvc["metadata"]!["annotations"] = new JsonObject { ["autoscaling.knative.dev/initial-scale"] = "0" };
+        isvc["spec"]!["predictor"]!["minReplicas"] = 0;
+        Assert.Equal(HttpStatusCode.Created, (await _http.PostAsJsonAsync(new Uri(Api, IsvcPath), isvc)).StatusCode);
+
+        var ready = await WaitAsync("cold", i => Condition(i, "Ready") == "True", "cold ready at zero");
+        Assert.Equal(0, (int?)ready["status"]!["modelStatus"]!["copies"]!["totalCopies"]);
+        Assert.DoesNotContain(Directory.EnumerateFiles(Path.Combine(_dir.Path, "run")), f => Path.GetFileName(f).StartsWith("default.cold-", StringComparison.Ordinal));
+
+        Assert.Equal("v1", (string?)(await PredictAsync("cold.default.example.com"))["env"]);
+        Assert.Contains(Directory.EnumerateFiles(Path.Combine(_dir.Path, "run")), f => Path.GetFileName(f).StartsWith("default.cold-predictor-00001-", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task BadKnativeAnnotation_IsReportedInConditions()
+    {
+        var isvc = Isvc("badwin", "v1");
+        isvc["metadata"]!["annotations"] = new JsonObject { ["autoscaling.knative.dev/window"] = "2s" };
+        Assert.Equal(HttpStatusCode.Created, (await _http.PostAsJsonAsync(new Uri(Api, IsvcPath), isvc)).StatusCode);
+
+        var status = await WaitAsync("badwin", i => Condition(i, "Ready") == "False" && i["status"]?["modelStatus"]?["lastFailureInfo"] is not null, "not ready");
+        var ready = status["status"]!["conditions"]!.AsArray().First(c => (string?)c!["type"] == "Ready")!;
+        Assert.Equal("InvalidAutoscalingAnnotation", (string?)ready["reason"]);
+        Assert.Contains("autoscaling.knative.dev/window", (string?)ready["message"], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ImageWithoutCommand_ReportsWhyInConditions()
     {
         var isvc = Isvc("image-only", "v1");

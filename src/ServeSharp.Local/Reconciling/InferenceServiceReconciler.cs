@@ -172,7 +172,7 @@ public sealed partial class InferenceServiceReconciler : IAsyncDisposable
         }
 
         // KServe: an explicit stable minReplicas is reduced by the replicas of ready canaries (floor 1).
-        var predictorLaunch = _launcher.ForPredictor(isvc);
+        var predictorLaunch = WithScalingAnnotations(_launcher.ForPredictor(isvc), isvc);
         if (stableMin is { } min && canaries.Count > 0)
         {
             var canaryReplicas = canaries.Where(c => c.State.Ready).Sum(c => c.State.Scaling?.MinReplicas ?? 0);
@@ -187,7 +187,7 @@ public sealed partial class InferenceServiceReconciler : IAsyncDisposable
         {
             wanted.Add(ExplainerKey);
             explainer = Component(state, ExplainerKey, $"{name}-explainer", status);
-            var launch = ComponentLauncher.ForExplainer(isvc, PredictorHost(ns, name));
+            var launch = WithScalingAnnotations(ComponentLauncher.ForExplainer(isvc, PredictorHost(ns, name)), isvc);
             await ReconcileComponentAsync(ns, name, explainer, launch, HashOf(obj["spec"]?["explainer"]), isvc.Spec.Explainer.CanaryTrafficPercent, tagged: false, cancellationToken).ConfigureAwait(false);
         }
 
@@ -230,6 +230,21 @@ public sealed partial class InferenceServiceReconciler : IAsyncDisposable
         return cs;
     }
 
+    /// <summary>Knative's per-revision <c>autoscaling.knative.dev/*</c> annotations; a bad value stops new revisions and says why.</summary>
+    private static ComponentLaunch WithScalingAnnotations(ComponentLaunch launch, InferenceService isvc)
+    {
+        try
+        {
+            var scaling = KnativeScalingAnnotations.Apply(launch.Autoscaling, isvc.Metadata.Annotations);
+            scaling.Validate();
+            return launch with { Autoscaling = scaling };
+        }
+        catch (ArgumentException e)
+        {
+            return launch with { Template = null, Reason = "InvalidAutoscalingAnnotation", Error = e.Message };
+        }
+    }
+
     /// <summary>Makes a new revision when the component's spec changed, then computes its traffic and drops unused revisions.</summary>
     private async Task ReconcileComponentAsync(
         string ns, string name, ComponentState cs, ComponentLaunch launch, string hash, long? canaryPercent, bool tagged, CancellationToken cancellationToken)
@@ -260,7 +275,8 @@ public sealed partial class InferenceServiceReconciler : IAsyncDisposable
                 };
                 var group = _supervisor.GetOrCreateGroup($"{ns}.{revisionName}", launch.Template with { Environment = env });
                 var backend = new RevisionBackend($"{ns}/{revisionName}", group, _time);
-                latest = new LocalRevision(revisionName, hash, group, backend);
+                // Knative counts a revision created at zero scale (initial-scale 0, min 0) ready: the activator starts it on demand.
+                latest = new LocalRevision(revisionName, hash, group, backend) { EverReady = launch.Autoscaling is { InitialScale: 0, MinReplicas: 0 } };
                 group.Changed += _ => Enqueue(ns, name);
                 cs.Revisions.Add(latest);
                 cs.NextNumber++;
