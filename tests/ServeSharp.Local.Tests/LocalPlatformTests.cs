@@ -209,7 +209,8 @@ public sealed class LocalPlatformTests : IAsyncLifetime
         Assert.Equal("explainer", (string?)explained["env"]);
         Assert.Equal("exp", (string?)explained["modelName"]);
         Assert.Equal("explainer", (string?)(await PredictAsync(string.Empty, "/serving/default/exp/v1/models/exp:explain"))["env"]);
-        Assert.Equal("explainer", (string?)(await PredictAsync("exp-explainer.default.example.com", "/v1/models/exp:explain"))["env"]);
+        var byExplainerHost = await PredictAsync("exp-explainer.default.example.com", "/v1/models/exp:explain");
+        Assert.Equal(("explainer", "exp"), ((string?)byExplainerHost["env"], (string?)byExplainerHost["isvcName"]));
         Assert.Equal("predictor", (string?)(await PredictAsync("exp.default.example.com", "/v1/models/exp:predict"))["env"]);
         Assert.Equal("predictor", (string?)(await PredictAsync("exp.default.example.com", "/v2/models/exp/infer"))["env"]);
 

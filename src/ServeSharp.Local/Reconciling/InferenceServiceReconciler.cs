@@ -471,24 +471,24 @@ public sealed partial class InferenceServiceReconciler : IAsyncDisposable
         if (predictorSplit is not null)
         {
             rules.Add(new IngressRule(null, predictorSplit));
-            routes.Add(new IngressRoute(ns, $"{name}-predictor", [Host($"{name}-predictor", ns)], [new IngressRule(null, predictorSplit)]));
+            routes.Add(new IngressRoute(ns, $"{name}-predictor", [Host($"{name}-predictor", ns)], [new IngressRule(null, predictorSplit)], name));
         }
 
         if (rules.Count > 0)
         {
-            routes.Add(new IngressRoute(ns, name, [Host(name, ns)], rules));
+            routes.Add(new IngressRoute(ns, name, [Host(name, ns)], rules, name));
         }
 
         if (explainerSplit is not null)
         {
-            routes.Add(new IngressRoute(ns, $"{name}-explainer", [Host($"{name}-explainer", ns)], [new IngressRule(null, explainerSplit)]));
+            routes.Add(new IngressRoute(ns, $"{name}-explainer", [Host($"{name}-explainer", ns)], [new IngressRule(null, explainerSplit)], name));
         }
 
         if (tagged)
         {
             foreach (var (revision, _, tag) in predictor.Split.Where(s => s.Tag is not null))
             {
-                routes.Add(new IngressRoute(ns, $"{tag}-{name}", [Host($"{tag}-{name}", ns)], [new IngressRule(null, TrafficSplit.To(revision.Backend))]));
+                routes.Add(new IngressRoute(ns, $"{tag}-{name}", [Host($"{tag}-{name}", ns)], [new IngressRule(null, TrafficSplit.To(revision.Backend))], name));
             }
         }
 
