@@ -14,6 +14,7 @@ import warnings
 
 import joblib
 import numpy as np
+import sklearn
 from sklearn.datasets import make_classification
 from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
 from sklearn.linear_model import LogisticRegression
@@ -64,4 +65,4 @@ for name, model in models.items():
     print(f"sklearn {name}: 1 row {single * 1e6:.1f} us, 1000 rows {batch * 1e6:.1f} us", flush=True)
 
 with open(os.path.join(out, "sklearn_results.json"), "w") as f:
-    json.dump(results, f)
+    json.dump({"version": sklearn.__version__, "models": results}, f)

@@ -23,12 +23,18 @@ var all = rows.SelectMany(r => r).ToArray();
 var sklearn = JsonDocument.Parse(File.ReadAllText(Path.Combine(work, "sklearn_results.json"))).RootElement;
 var runtime = new SklearnRuntime();
 
+var version = sklearn.GetProperty("version").GetString();
+var models = sklearn.GetProperty("models");
+var cores = Environment.ProcessorCount;
 Console.WriteLine();
-Console.WriteLine("| model | rows | scikit-learn 1.2.1 (µs/call) | ServeSharp (µs/call) | speed-up |");
-Console.WriteLine("|---|---:|---:|---:|---:|");
-foreach (var model in sklearn.EnumerateObject())
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"| model | rows | scikit-learn {version} (µs/call) | ServeSharp, 1 thread (µs/call) | ServeSharp, default: up to {cores} threads (µs/call) | speed-up (default) |"));
+Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+foreach (var model in models.EnumerateObject())
 {
-    var loaded = runtime.LoadFile(model.Name, Path.Combine(work, model.Name, "model.joblib"), predictProba: false);
+    var file = Path.Combine(work, model.Name, "model.joblib");
+    var loaded = runtime.LoadFile(model.Name, file, predictProba: false);
+    var oneThread = runtime.LoadFile(model.Name, file, predictProba: false, intraOpThreads: 1);
     var one = new InferenceRequest(model.Name, [Tensor.Create("input-0", [1, width], rows[0])]);
     var batch = new InferenceRequest(model.Name, [Tensor.Create("input-0", [rows.Length, width], all)]);
 
@@ -41,10 +47,12 @@ foreach (var model in sklearn.EnumerateObject())
         return 1;
     }
 
+    // One row never uses more than one thread, so it is timed once.
     var single = await Time(() => loaded.PredictAsync(one, CancellationToken.None));
+    var thousandOneThread = await Time(() => oneThread.PredictAsync(batch, CancellationToken.None));
     var thousand = await Time(() => loaded.PredictAsync(batch, CancellationToken.None));
-    Row(model.Name, 1, model.Value.GetProperty("single_row_us").GetDouble(), single);
-    Row(model.Name, rows.Length, model.Value.GetProperty("rows_1000_us").GetDouble(), thousand);
+    Row(model.Name, 1, model.Value.GetProperty("single_row_us").GetDouble(), single, single);
+    Row(model.Name, rows.Length, model.Value.GetProperty("rows_1000_us").GetDouble(), thousandOneThread, thousand);
 }
 
 return 0;
@@ -69,6 +77,6 @@ async Task<double> Time(Func<ValueTask<InferenceResponse>> call)
     return sw.Elapsed.TotalMicroseconds / n;
 }
 
-static void Row(string name, int rows, double sklearnUs, double ours) =>
+static void Row(string name, int rows, double sklearnUs, double oneThread, double ours) =>
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"| {name} | {rows} | {sklearnUs:F1} | {ours:F1} | {sklearnUs / ours:F1}× |"));
+        $"| {name} | {rows} | {sklearnUs:F1} | {oneThread:F1} | {ours:F1} | {sklearnUs / ours:F1}× |"));

@@ -27,6 +27,13 @@ public sealed partial class SklearnRuntime : IModelRuntime
         _logger = logger ?? NullLogger<SklearnRuntime>.Instance;
     }
 
+    /// <summary>
+    /// The <see cref="ModelLoadContext.Settings"/> key for the threads one large request may use: requests of
+    /// several row blocks are predicted block by block in parallel, as scikit-learn's OpenMP code uses every core.
+    /// 0 (the default) means one thread per core; 1 predicts on the request's thread only.
+    /// </summary>
+    public const string IntraOpThreadsSetting = "intra_op_threads";
+
     /// <summary>Limits applied to every file read.</summary>
     public PickleLimits Limits { get; init; } = PickleLimits.Default;
 
@@ -69,12 +76,15 @@ public sealed partial class SklearnRuntime : IModelRuntime
         }
 
         var predictProba = ReadPredictProba(context.Settings);
-        var model = LoadFile(context.Name, files[0], predictProba);
+        var model = LoadFile(context.Name, files[0], predictProba, ReadIntraOpThreads(context));
         return ValueTask.FromResult<IModel>(model);
     }
 
-    /// <summary>Loads one model file. Throws <see cref="ModelLoadException"/> naming the file and the problem.</summary>
-    public SklearnModel LoadFile(string name, string path, bool predictProba)
+    /// <summary>
+    /// Loads one model file. Throws <see cref="ModelLoadException"/> naming the file and the problem.
+    /// <paramref name="intraOpThreads"/>: threads one large request may use (0 = one per core).
+    /// </summary>
+    public SklearnModel LoadFile(string name, string path, bool predictProba, int intraOpThreads = 0)
     {
         object? graph;
         try
@@ -106,12 +116,28 @@ public sealed partial class SklearnRuntime : IModelRuntime
             }
 
             LogLoaded(name, cls, path);
-            return new SklearnModel(name, predictor, predictProba, cls);
+            return new SklearnModel(name, predictor, predictProba, cls) { IntraOpThreads = intraOpThreads };
         }
         catch (SklearnModelException ex)
         {
             throw new ModelLoadException($"{path}: {ex.Message}", ex);
         }
+    }
+
+    private static int ReadIntraOpThreads(ModelLoadContext context)
+    {
+        if (!context.Settings.TryGetValue(IntraOpThreadsSetting, out var text))
+        {
+            return 0;
+        }
+
+        if (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var threads) || threads > 1024)
+        {
+            throw new ModelLoadException(
+                $"Setting {IntraOpThreadsSetting}='{text}' for model '{context.Name}' is invalid: expected 0 (one thread per core) to 1024.");
+        }
+
+        return threads;
     }
 
     private static bool ReadPredictProba(IReadOnlyDictionary<string, string> settings)

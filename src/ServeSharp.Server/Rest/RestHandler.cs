@@ -185,7 +185,7 @@ internal sealed class RestHandler
         var start = Stopwatch.GetTimestamp();
         var headers = new HeaderView(context.Request.Headers);
         var contentType = context.Request.ContentType;
-        var request = IsJsonContentType(contentType)
+        var request = IsJsonContentType(contentType) || IsCurlFormJson(contentType, body.WrittenSpan)
             ? V1RequestDecoder.Decode(body.WrittenSpan, name, headers)
             : V1RequestDecoder.FromRawBody(body.WrittenSpan, contentType!, name, headers);
         var decoded = Stopwatch.GetTimestamp();
@@ -270,6 +270,33 @@ internal sealed class RestHandler
         return mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
             || mediaType.Equals("application/octet-stream", StringComparison.OrdinalIgnoreCase)
             || mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase);
+    }
+
+    // `curl -d @iris-input.json` (KServe's own examples before 0.11) labels a JSON body
+    // application/x-www-form-urlencoded. A form body never starts with '{', so such a body is the JSON request the
+    // client meant; KServe 0.10 decoded it as JSON, and handing it to the model as raw bytes only produces a
+    // confusing "Expected 2D array" from the estimator.
+    private static bool IsCurlFormJson(string? contentType, ReadOnlySpan<byte> body)
+    {
+        if (contentType is null)
+        {
+            return false;
+        }
+
+        var mediaType = contentType.AsSpan();
+        var semicolon = mediaType.IndexOf(';');
+        if (semicolon >= 0)
+        {
+            mediaType = mediaType[..semicolon];
+        }
+
+        if (!mediaType.Trim().Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        var trimmed = body.TrimStart(" \t\r\n"u8);
+        return !trimmed.IsEmpty && trimmed[0] == (byte)'{';
     }
 
     private static long? ParseHeaderLength(IHeaderDictionary headers)

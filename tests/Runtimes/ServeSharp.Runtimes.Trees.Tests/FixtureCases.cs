@@ -23,6 +23,17 @@ internal static class FixtureCases
         return new Tensor(name, TensorDataType.FP64, [list.Length, features], list.SelectMany(r => r).ToArray());
     }
 
+    /// <summary>Each row of a [rows, features] FP64 tensor as its own [1, features] tensor.</summary>
+    public static IEnumerable<Tensor> SplitRows(Tensor matrix)
+    {
+        var features = (int)matrix.Shape[1];
+        var data = matrix.GetData<double>();
+        for (var r = 0; r < matrix.Shape[0]; r++)
+        {
+            yield return new Tensor(matrix.Name, TensorDataType.FP64, [1, features], data.AsSpan(r * features, features).ToArray());
+        }
+    }
+
     /// <summary>A temporary model directory holding only <paramref name="files"/> (copied).</summary>
     public static TempDirectory DirectoryWith(params string[] files)
     {

@@ -62,20 +62,31 @@ public sealed class ClassLabels
         var shape = new long[] { indices.Length };
         if (_longs is not null)
         {
-            return Tensor.Create(name, shape, indices.Select(i => _longs[i]).ToArray());
+            return Tensor.Create(name, shape, Gather(_longs, indices));
         }
 
         if (_doubles is not null)
         {
-            return Tensor.Create(name, shape, indices.Select(i => _doubles[i]).ToArray());
+            return Tensor.Create(name, shape, Gather(_doubles, indices));
         }
 
         if (_bools is not null)
         {
-            return Tensor.Create(name, shape, indices.Select(i => _bools[i]).ToArray());
+            return Tensor.Create(name, shape, Gather(_bools, indices));
         }
 
-        return Tensor.FromStrings(name, shape, indices.Select(i => _strings![i]).ToArray());
+        return Tensor.FromStrings(name, shape, Gather(_strings!, indices));
+    }
+
+    private static T[] Gather<T>(T[] labels, int[] indices)
+    {
+        var result = new T[indices.Length];
+        for (var i = 0; i < indices.Length; i++)
+        {
+            result[i] = labels[indices[i]];
+        }
+
+        return result;
     }
 
     /// <summary>Position of a numeric label (used where sklearn maps values back to class indices).</summary>

@@ -41,6 +41,14 @@ public static class RequestFrameDecoder
     {
         if (t.Shape.Length != 2)
         {
+            if (t.DataType == TensorDataType.Bytes && t.Parameters.GetString(InferParameters.Names.ContentType) is { } bodyType)
+            {
+                // A V1 body the server did not decode as JSON arrives as one raw BYTES element.
+                throw InferenceException.InvalidInput(
+                    $"The request body was sent as '{bodyType}' and was not decoded as JSON; send it with Content-Type: application/json "
+                    + "(expected a 2-D array such as {\"instances\": [[6.8, 2.8, 4.8, 1.4]]}).");
+            }
+
             throw InferenceException.InvalidInput(
                 $"Expected 2D array, got input '{t.Name}' with shape [{string.Join(",", t.Shape)}]: send one row per sample, shape [rows, features].");
         }

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 using ServeSharp.Abstractions;
 using ServeSharp.Runtimes.Sklearn.Estimators;
 
@@ -11,6 +13,9 @@ public sealed class SklearnModel : IModel
 
     /// <summary>Request parameter that switches predict_proba on or off for one request.</summary>
     public const string PredictProbaParameter = "predict_proba";
+
+    // Estimated time for the rest of a request above which its blocks are predicted in parallel.
+    private static readonly TimeSpan ParallelWorthIt = TimeSpan.FromMilliseconds(1);
 
     private readonly IPredictor _predictor;
     private readonly bool _predictProbaDefault;
@@ -40,27 +45,67 @@ public sealed class SklearnModel : IModel
     /// <inheritdoc />
     public ModelMetadata Metadata { get; }
 
+    /// <summary>Threads one request of several row blocks may use; 0 means one per core, 1 disables parallelism.</summary>
+    public int IntraOpThreads { get; init; }
+
     /// <summary>The native estimator.</summary>
     public IPredictor Predictor => _predictor;
 
     /// <inheritdoc />
     public ValueTask<InferenceResponse> PredictAsync(InferenceRequest request, CancellationToken cancellationToken)
     {
-        var x = RequestFrameDecoder.Decode(request);
-        var wantProba = request.Parameters.GetBool(PredictProbaParameter) ?? _predictProbaDefault;
-        Tensor output;
         // Like KServe: predict_proba only when asked for and the estimator has it (hasattr), else predict.
-        if (wantProba && _predictor.HasPredictProba)
+        var wantProba = (request.Parameters.GetBool(PredictProbaParameter) ?? _predictProbaDefault) && _predictor.HasPredictProba;
+        var blocks = DenseRequestRows.TryCreate(request);
+        var output = blocks is null
+            ? Predict(RequestFrameDecoder.Decode(request), wantProba)
+            : PredictBlocks(blocks, wantProba, cancellationToken);
+        return ValueTask.FromResult(new InferenceResponse(Name, [output]) { Id = request.Id });
+    }
+
+    private Tensor Predict(FeatureFrame x, bool wantProba)
+    {
+        if (!wantProba)
         {
-            var p = _predictor.PredictProba(x, out var classes);
-            output = Tensor.Create(OutputName, [x.Rows, classes], p);
+            return _predictor.Predict(x, OutputName);
+        }
+
+        var p = _predictor.PredictProba(x, out var classes);
+        return Tensor.Create(OutputName, [x.Rows, classes], p);
+    }
+
+    private Tensor PredictBlocks(DenseRequestRows blocks, bool wantProba, CancellationToken cancellationToken)
+    {
+        var parts = new Tensor[blocks.BlockCount];
+        var threads = IntraOpThreads <= 0 ? Environment.ProcessorCount : IntraOpThreads;
+        var started = Stopwatch.GetTimestamp();
+        parts[0] = Predict(blocks.Block(0), wantProba);
+        var remaining = Stopwatch.GetElapsedTime(started) * (parts.Length - 1);
+        if (threads == 1 || remaining < ParallelWorthIt)
+        {
+            // Cheap models (a scaler and a linear model: microseconds a block) lose more to waking threads than
+            // they gain, so only work the first block shows to be long is spread over cores.
+            for (var b = 1; b < parts.Length; b++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                parts[b] = Predict(blocks.Block(b), wantProba);
+            }
         }
         else
         {
-            output = _predictor.Predict(x, OutputName);
+            // Estimators are immutable after loading, so blocks can be predicted concurrently.
+            var options = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken };
+            try
+            {
+                Parallel.For(1, parts.Length, options, b => parts[b] = Predict(blocks.Block(b), wantProba));
+            }
+            catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+            {
+                ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
+            }
         }
 
-        return ValueTask.FromResult(new InferenceResponse(Name, [output]) { Id = request.Id });
+        return TensorRows.Concatenate(OutputName, parts);
     }
 
     /// <inheritdoc />

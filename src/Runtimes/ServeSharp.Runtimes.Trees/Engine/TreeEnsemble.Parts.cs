@@ -41,4 +41,10 @@ public sealed partial class TreeEnsemble
     {
         public static bool GoesLeft(double x, double threshold) => x <= threshold;
     }
+
+    /// <summary>Leaf values and tree weights in the accumulation type (rounded once at build for float32).</summary>
+    /// <param name="Leaf">Leaf values by value offset (vector leaves are consecutive).</param>
+    /// <param name="Node">A leaf's (first) value by node number.</param>
+    /// <param name="Weights">Tree weights.</param>
+    private sealed record Values<T>(T[] Leaf, T[] Node, T[] Weights);
 }

@@ -1,6 +1,6 @@
 using System.Buffers;
+using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 
 namespace ServeSharp.Runtimes.Trees.Engine;
 
@@ -14,16 +14,19 @@ public sealed partial class TreeEnsemble
 {
     private const int BlockRows = 64;
 
+    /// <summary>Largest scratch buffer (elements) taken from the stack rather than the array pool.</summary>
+    private const int StackLimit = 512;
+
     // LightGBM's kZeroThreshold is the float literal 1e-35f widened to double.
     private const double ZeroThreshold = 1e-35f;
 
     private readonly TreeNode[] _nodes;
     private readonly int[] _roots;
     private readonly int[] _treeOutputs;
-    private readonly double[] _treeWeights;
-    private readonly float[] _treeWeights32;
     private readonly double[] _leafValues;
-    private readonly float[] _leafValues32;
+    private readonly Values<double> _values64;
+    private readonly Values<float> _values32;
+    private readonly bool _hasLinearLeaves;
     private readonly uint[] _bitsets;
     private readonly double[] _linearConstants;
     private readonly int[] _linearStarts;
@@ -47,16 +50,27 @@ public sealed partial class TreeEnsemble
         _nodes = parts.Nodes;
         _roots = parts.Roots;
         _treeOutputs = parts.TreeOutputs;
-        _treeWeights = parts.TreeWeights;
-        _treeWeights32 = Array.ConvertAll(parts.TreeWeights, static w => (float)w);
         _leafValues = parts.LeafValues;
-        _leafValues32 = Array.ConvertAll(parts.LeafValues, static v => (float)v);
+        var nodeValues = new double[_nodes.Length];
+        for (var i = 0; i < _nodes.Length; i++)
+        {
+            // A leaf's first value by node number: the walk ends on a node, and this saves a lookup per tree.
+            nodeValues[i] = _nodes[i].Feature < 0 && _nodes[i].Left < _leafValues.Length ? _leafValues[_nodes[i].Left] : 0.0;
+        }
+
+        _values64 = new Values<double>(_leafValues, nodeValues, parts.TreeWeights);
+        _values32 = new Values<float>(
+            Array.ConvertAll(_leafValues, static v => (float)v),
+            Array.ConvertAll(nodeValues, static v => (float)v),
+            Array.ConvertAll(parts.TreeWeights, static w => (float)w));
+        _hasLinearLeaves = parts.LinearConstants.Length > 0;
         _bitsets = parts.Bitsets;
         _linearConstants = parts.LinearConstants;
         _linearStarts = parts.LinearStarts;
         _linearFeatures = parts.LinearFeatures;
         _linearCoefficients = parts.LinearCoefficients;
         _unitWeights = Array.TrueForAll(parts.TreeWeights, static w => w == 1.0);
+        (_walk, _walkDepth, _groupDepth) = BuildWalk(_nodes, _roots, FeatureCount, Comparison);
     }
 
     /// <summary>Features each row must have.</summary>
@@ -161,167 +175,151 @@ public sealed partial class TreeEnsemble
 
         rented = ArrayPool<double>.Shared.Rent(features.Length);
         var copy = rented.AsSpan(0, features.Length);
-        for (var i = 0; i < copy.Length; i++)
-        {
-            copy[i] = (float)features[i];
-        }
-
+        RoundToFloat32(features, copy);
         return copy;
+    }
+
+    private static void RoundToFloat32(ReadOnlySpan<double> source, Span<double> destination)
+    {
+        for (var i = 0; i < source.Length; i++)
+        {
+            destination[i] = (float)source[i];
+        }
     }
 
     private void Predict<TCmp>(ReadOnlySpan<double> features, int rowCount, Span<double> output)
         where TCmp : struct, ISplitComparer
     {
+        if (Accumulation == AccumulationPrecision.Float32)
+        {
+            Predict<TCmp, float>(features, rowCount, output, _values32);
+        }
+        else
+        {
+            Predict<TCmp, double>(features, rowCount, output, _values64);
+        }
+    }
+
+    /// <summary>
+    /// Evaluates blocks of up to <see cref="BlockRows"/> rows tree by tree (the tree's nodes stay in cache while
+    /// the block goes through it), summing in <typeparamref name="T"/>. Blocks of fewer than <see cref="Lanes"/>
+    /// rows go row by row through groups of trees instead, which is what a single-row request needs.
+    /// </summary>
+    private void Predict<TCmp, T>(ReadOnlySpan<double> features, int rowCount, Span<double> output, Values<T> values)
+        where TCmp : struct, ISplitComparer
+        where T : unmanaged, INumber<T>
+    {
         var f = FeatureCount;
         var k = OutputCount;
+        var blockRows = Math.Min(rowCount, BlockRows);
+        Span<int> leaves = stackalloc int[BlockRows];
+        T[]? accRented = null;
         double[]? castRented = null;
-        int[] leaves = ArrayPool<int>.Shared.Rent(BlockRows);
-        double[] acc64 = ArrayPool<double>.Shared.Rent(BlockRows * k);
-        float[] acc32 = ArrayPool<float>.Shared.Rent(BlockRows * k);
+        var accLength = blockRows * k;
+        var acc = accLength <= StackLimit ? stackalloc T[accLength] : (accRented = ArrayPool<T>.Shared.Rent(accLength)).AsSpan(0, accLength);
+        var castLength = CastFeaturesToFloat32 ? blockRows * f : 0;
+        var cast = castLength <= StackLimit ? stackalloc double[castLength] : (castRented = ArrayPool<double>.Shared.Rent(castLength)).AsSpan(0, castLength);
         try
         {
-            if (CastFeaturesToFloat32)
-            {
-                castRented = ArrayPool<double>.Shared.Rent(Math.Min(rowCount, BlockRows) * f);
-            }
-
             for (var start = 0; start < rowCount; start += BlockRows)
             {
                 var rows = Math.Min(BlockRows, rowCount - start);
-                var block = features.Slice(start * f, rows * f);
-                if (castRented is not null)
+                scoped ReadOnlySpan<double> block = features.Slice(start * f, rows * f);
+                if (CastFeaturesToFloat32)
                 {
-                    var copy = castRented.AsSpan(0, rows * f);
-                    for (var i = 0; i < copy.Length; i++)
-                    {
-                        copy[i] = (float)block[i];
-                    }
-
+                    var copy = cast[..(rows * f)];
+                    RoundToFloat32(block, copy);
                     block = copy;
                 }
 
-                var outBlock = output.Slice(start * k, rows * k);
-                if (Accumulation == AccumulationPrecision.Float32)
+                var sums = acc[..(rows * k)];
+                for (var r = 0; r < rows; r++)
                 {
-                    PredictBlock32<TCmp>(block, rows, leaves, acc32.AsSpan(0, rows * k), outBlock);
+                    for (var j = 0; j < k; j++)
+                    {
+                        sums[r * k + j] = _divisor is null ? T.CreateTruncating(_baseScores[j]) : T.Zero;
+                    }
+                }
+
+                if (rows < Lanes)
+                {
+                    for (var r = 0; r < rows; r++)
+                    {
+                        SumRow<TCmp, T>(block.Slice(r * f, f), leaves, sums.Slice(r * k, k), values);
+                    }
                 }
                 else
                 {
-                    PredictBlock64<TCmp>(block, rows, leaves, acc64.AsSpan(0, rows * k), outBlock);
+                    for (var t = 0; t < _roots.Length; t++)
+                    {
+                        LeavesOfRows<TCmp>(t, block, rows, leaves);
+                        for (var r = 0; r < rows; r++)
+                        {
+                            AddLeaf(t, leaves[r], sums.Slice(r * k, k), block.Slice(r * f, f), values);
+                        }
+                    }
+                }
+
+                var outBlock = output.Slice(start * k, rows * k);
+                for (var i = 0; i < sums.Length; i++)
+                {
+                    // Float32: the division happens in double and is rounded to float once, as before the transform.
+                    outBlock[i] = _divisor is { } d
+                        ? double.CreateTruncating(T.CreateTruncating(_baseScores[i % k] + double.CreateTruncating(sums[i]) / d))
+                        : double.CreateTruncating(sums[i]);
                 }
             }
         }
         finally
         {
-            ArrayPool<int>.Shared.Return(leaves);
-            ArrayPool<double>.Shared.Return(acc64);
-            ArrayPool<float>.Shared.Return(acc32);
+            if (accRented is not null) ArrayPool<T>.Shared.Return(accRented);
             if (castRented is not null) ArrayPool<double>.Shared.Return(castRented);
         }
     }
 
-    private void PredictBlock64<TCmp>(ReadOnlySpan<double> block, int rows, int[] leaves, Span<double> acc, Span<double> output)
+    /// <summary>One row through every tree, <c>leaves.Length</c> trees at a time, summed in tree order.</summary>
+    private void SumRow<TCmp, T>(ReadOnlySpan<double> row, Span<int> leaves, Span<T> sums, Values<T> values)
         where TCmp : struct, ISplitComparer
+        where T : unmanaged, INumber<T>
     {
-        var f = FeatureCount;
-        var k = OutputCount;
-        for (var r = 0; r < rows; r++)
+        for (var first = 0; first < _roots.Length; first += leaves.Length)
         {
-            for (var j = 0; j < k; j++)
+            var group = leaves[..Math.Min(leaves.Length, _roots.Length - first)];
+            LeavesOfTrees<TCmp>(row, first, group);
+            for (var i = 0; i < group.Length; i++)
             {
-                acc[r * k + j] = _divisor is null ? _baseScores[j] : 0.0;
+                AddLeaf(first + i, group[i], sums, row, values);
             }
-        }
-
-        var leafValues = _leafValues;
-        for (var t = 0; t < _roots.Length; t++)
-        {
-            var root = _roots[t];
-            for (var r = 0; r < rows; r++)
-            {
-                leaves[r] = FindLeaf<TCmp>(block.Slice(r * f, f), root);
-            }
-
-            var target = _treeOutputs[t];
-            var weight = _treeWeights[t];
-            if (target < 0)
-            {
-                for (var r = 0; r < rows; r++)
-                {
-                    var at = _nodes[leaves[r]].Left;
-                    for (var j = 0; j < k; j++)
-                    {
-                        acc[r * k + j] += _unitWeights ? leafValues[at + j] : leafValues[at + j] * weight;
-                    }
-                }
-            }
-            else
-            {
-                for (var r = 0; r < rows; r++)
-                {
-                    ref readonly var leaf = ref _nodes[leaves[r]];
-                    var value = leaf.Right < 0 ? leafValues[leaf.Left] : LinearValue(leaf, block.Slice(r * f, f));
-                    acc[r * k + target] += _unitWeights ? value : value * weight;
-                }
-            }
-        }
-
-        for (var i = 0; i < rows * k; i++)
-        {
-            output[i] = _divisor is { } d ? _baseScores[i % k] + acc[i] / d : acc[i];
         }
     }
 
-    private void PredictBlock32<TCmp>(ReadOnlySpan<double> block, int rows, int[] leaves, Span<float> acc, Span<double> output)
-        where TCmp : struct, ISplitComparer
+    /// <summary>Adds tree <paramref name="tree"/>'s (weighted) output at leaf <paramref name="leaf"/> to one row's sums.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void AddLeaf<T>(int tree, int leaf, Span<T> sums, ReadOnlySpan<double> row, Values<T> values)
+        where T : unmanaged, INumber<T>
     {
-        var f = FeatureCount;
-        var k = OutputCount;
-        for (var r = 0; r < rows; r++)
+        var target = _treeOutputs[tree];
+        if (target >= 0 && !_hasLinearLeaves)
         {
-            for (var j = 0; j < k; j++)
-            {
-                acc[r * k + j] = _divisor is null ? (float)_baseScores[j] : 0f;
-            }
+            var v = values.Node[leaf];
+            sums[target] += _unitWeights ? v : v * values.Weights[tree];
+            return;
         }
 
-        var leafValues = _leafValues32;
-        for (var t = 0; t < _roots.Length; t++)
+        ref readonly var node = ref _nodes[leaf];
+        if (target < 0)
         {
-            var root = _roots[t];
-            for (var r = 0; r < rows; r++)
+            var vector = values.Leaf.AsSpan(node.Left, sums.Length);
+            for (var j = 0; j < sums.Length; j++)
             {
-                leaves[r] = FindLeaf<TCmp>(block.Slice(r * f, f), root);
+                sums[j] += _unitWeights ? vector[j] : vector[j] * values.Weights[tree];
             }
 
-            var target = _treeOutputs[t];
-            var weight = _treeWeights32[t];
-            if (target < 0)
-            {
-                for (var r = 0; r < rows; r++)
-                {
-                    var at = _nodes[leaves[r]].Left;
-                    for (var j = 0; j < k; j++)
-                    {
-                        acc[r * k + j] += _unitWeights ? leafValues[at + j] : leafValues[at + j] * weight;
-                    }
-                }
-            }
-            else
-            {
-                for (var r = 0; r < rows; r++)
-                {
-                    ref readonly var leaf = ref _nodes[leaves[r]];
-                    var value = leaf.Right < 0 ? leafValues[leaf.Left] : (float)LinearValue(leaf, block.Slice(r * f, f));
-                    acc[r * k + target] += _unitWeights ? value : value * weight;
-                }
-            }
+            return;
         }
 
-        for (var i = 0; i < rows * k; i++)
-        {
-            output[i] = _divisor is { } d ? (float)(_baseScores[i % k] + (double)acc[i] / d) : acc[i];
-        }
+        var value = node.Right < 0 ? values.Leaf[node.Left] : T.CreateTruncating(LinearValue(node, row));
+        sums[target] += _unitWeights ? value : value * values.Weights[tree];
     }
 
     private double LinearValue(in TreeNode leaf, ReadOnlySpan<double> row)
@@ -340,90 +338,5 @@ public sealed partial class TreeEnsemble
         }
 
         return output;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int FindLeaf<TCmp>(ReadOnlySpan<double> row, int index)
-        where TCmp : struct, ISplitComparer
-    {
-        ref var nodes = ref MemoryMarshal.GetArrayDataReference(_nodes);
-        while (true)
-        {
-            ref readonly var node = ref Unsafe.Add(ref nodes, index);
-            if (node.Feature < 0)
-            {
-                return index;
-            }
-
-            var x = row[node.Feature];
-            if (node.Flags <= TreeNode.DefaultLeftFlag)
-            {
-                // Plain numeric split with the NaN rule: NaN fails both comparisons and so goes right unless the
-                // default is left.
-                var left = TCmp.GoesLeft(x, node.Threshold) | (node.Flags != 0 & double.IsNaN(x));
-                index = left ? node.Left : node.Right;
-            }
-            else
-            {
-                index = NextSlow<TCmp>(node, x);
-            }
-        }
-    }
-
-    private int NextSlow<TCmp>(in TreeNode node, double x)
-        where TCmp : struct, ISplitComparer
-    {
-        var defaultChild = (node.Flags & TreeNode.DefaultLeftFlag) != 0 ? node.Left : node.Right;
-        if ((node.Flags & TreeNode.CategoricalFlag) != 0)
-        {
-            if (double.IsNaN(x))
-            {
-                return defaultChild;
-            }
-
-            var inSet = InCategorySet(node, x);
-            return inSet == CategoryInSetGoesLeft ? node.Left : node.Right;
-        }
-
-        var rule = (MissingValueRule)((node.Flags & TreeNode.MissingRuleMask) >> TreeNode.MissingRuleShift);
-        if (double.IsNaN(x))
-        {
-            if (rule == MissingValueRule.NaN)
-            {
-                return defaultChild;
-            }
-
-            x = 0.0;
-        }
-
-        if (rule == MissingValueRule.ZeroOrNaN && x >= -ZeroThreshold && x <= ZeroThreshold)
-        {
-            return defaultChild;
-        }
-
-        return TCmp.GoesLeft(x, node.Threshold) ? node.Left : node.Right;
-    }
-
-    private bool InCategorySet(in TreeNode node, double x)
-    {
-        if (CategoryCast == CategoryCast.RejectNegative && x < 0)
-        {
-            return false;
-        }
-
-        // C's (int)x on x86-64 yields int.MinValue for values outside the int32 range; both are "not in the set".
-        if (!(x > -2147483649.0 && x < 2147483648.0))
-        {
-            return false;
-        }
-
-        var category = (int)x;
-        if (category < 0)
-        {
-            return false;
-        }
-
-        var word = category >> 5;
-        return word < node.BitsetWords && ((_bitsets[node.BitsetOffset + word] >> (category & 31)) & 1) != 0;
     }
 }

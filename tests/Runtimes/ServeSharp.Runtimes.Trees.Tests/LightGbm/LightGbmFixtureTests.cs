@@ -36,6 +36,26 @@ public sealed class LightGbmFixtureTests
         Assert.True(mismatches.Length == 0, $"{caseName}: " + string.Join("; ", mismatches));
     }
 
+    /// <summary>One row per request takes the single-row path (trees walked in groups); it must give the batch's bits.</summary>
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task PredictOneRowAtATime_EqualsBatchBitForBit(string caseName)
+    {
+        using var expected = FixtureCases.Expected("lightgbm", caseName);
+        using var dir = FixtureCases.DirectoryWith(Path.Combine(FixtureCases.Root("lightgbm"), caseName, "model.txt"));
+        await using var model = await new LightGbmRuntime().LoadAsync(new ModelLoadContext { Name = "m", ModelDirectory = dir.Path }, default);
+        var input = FixtureCases.Rows(expected.RootElement.GetProperty("rows"));
+        var batch = (await model.PredictAsync(new InferenceRequest("m", [input]), default)).Outputs[0].GetData<double>();
+
+        var single = new List<double>();
+        foreach (var row in FixtureCases.SplitRows(input))
+        {
+            single.AddRange((await model.PredictAsync(new InferenceRequest("m", [row]), default)).Outputs[0].GetData<double>());
+        }
+
+        Assert.Equal(batch.Select(BitConverter.DoubleToInt64Bits), single.Select(BitConverter.DoubleToInt64Bits));
+    }
+
     private static bool Close(double expected, double actual) =>
         (double.IsNaN(expected) && double.IsNaN(actual))
         || expected == actual

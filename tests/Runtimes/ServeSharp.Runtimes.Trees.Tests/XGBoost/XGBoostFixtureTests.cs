@@ -48,4 +48,27 @@ public sealed class XGBoostFixtureTests
             .ToArray();
         Assert.True(mismatches.Length == 0, $"{caseName}/{format}: " + string.Join("; ", mismatches));
     }
+
+    public static TheoryData<string> CaseNames() => new(FixtureCases.CaseNames("xgboost"));
+
+    /// <summary>One row per request takes the single-row path (trees walked in groups); it must give the batch's bits.</summary>
+    [Theory]
+    [MemberData(nameof(CaseNames))]
+    public async Task PredictOneRowAtATime_EqualsBatchBitForBit(string caseName)
+    {
+        using var expected = FixtureCases.Expected("xgboost", caseName);
+        var format = expected.RootElement.GetProperty("predictions").EnumerateObject().First().Name;
+        using var dir = FixtureCases.DirectoryWith(Path.Combine(FixtureCases.Root("xgboost"), caseName, "model." + format));
+        await using var model = await new XGBoostRuntime().LoadAsync(new ModelLoadContext { Name = "m", ModelDirectory = dir.Path }, default);
+        var input = FixtureCases.Rows(expected.RootElement.GetProperty("rows"));
+        var batch = (await model.PredictAsync(new InferenceRequest("m", [input]), default)).Outputs[0].GetData<float>();
+
+        var single = new List<float>();
+        foreach (var row in FixtureCases.SplitRows(input))
+        {
+            single.AddRange((await model.PredictAsync(new InferenceRequest("m", [row]), default)).Outputs[0].GetData<float>());
+        }
+
+        Assert.Equal(batch.Select(BitConverter.SingleToUInt32Bits), single.Select(BitConverter.SingleToUInt32Bits));
+    }
 }

@@ -1,0 +1,37 @@
+using ServeSharp.Abstractions;
+
+namespace ServeSharp.Runtimes.Sklearn.Serving;
+
+/// <summary>Joins per-block outputs back into one tensor, row blocks in order.</summary>
+internal static class TensorRows
+{
+    /// <summary>Concatenates <paramref name="parts"/> along the first dimension (numpy <c>concatenate(axis=0)</c>).</summary>
+    public static Tensor Concatenate(string name, IReadOnlyList<Tensor> parts)
+    {
+        var first = parts[0];
+        long rows = 0;
+        var length = 0;
+        foreach (var p in parts)
+        {
+            if (p.DataType != first.DataType || p.Shape.Length != first.Shape.Length || p.Data.GetType() != first.Data.GetType())
+            {
+                throw new InvalidOperationException("row blocks produced outputs of different types");
+            }
+
+            rows += p.Shape[0];
+            length += p.Data.Length;
+        }
+
+        var data = Array.CreateInstance(first.Data.GetType().GetElementType()!, length);
+        var offset = 0;
+        foreach (var p in parts)
+        {
+            Array.Copy(p.Data, 0, data, offset, p.Data.Length);
+            offset += p.Data.Length;
+        }
+
+        var shape = (long[])first.Shape.Clone();
+        shape[0] = rows;
+        return new Tensor(name, first.DataType, shape, data);
+    }
+}
