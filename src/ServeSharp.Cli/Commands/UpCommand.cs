@@ -16,9 +16,14 @@ internal static class UpCommand
         var ingressPort = new Option<int>("--ingress-port") { Description = "Ingress port (HTTP/1.1 and gRPC h2c).", DefaultValueFactory = _ => 8080 };
         var apiPort = new Option<int>("--api-port") { Description = "Control API port.", DefaultValueFactory = _ => 7070 };
         var domain = new Option<string>("--ingress-domain") { Description = "Domain of service hosts ({name}.{namespace}.{domain}).", DefaultValueFactory = _ => "example.com" };
+        var apply = new Option<FileInfo[]>("--apply", "-f")
+        {
+            Description = "Manifest(s) to apply once the platform is up (like `servesharp apply -f`); prints each InferenceService's URL when it is ready.",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var command = new Command("up", "Run the ServeSharp platform on this machine until Ctrl-C: apply InferenceServices, call them through the ingress.")
         {
-            dataDir, ingressPort, apiPort, domain,
+            dataDir, ingressPort, apiPort, domain, apply,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -60,6 +65,7 @@ internal static class UpCommand
             Console.WriteLine($"ServeSharp is up. Control API: http://127.0.0.1:{platform.ApiPort}  Ingress: http://127.0.0.1:{platform.IngressPort}  Data: {options.DataDirectory}");
             Console.WriteLine($"  servesharp apply -f isvc.yaml   then   curl -H \"Host: NAME.default.{options.IngressDomain}\" http://localhost:{platform.IngressPort}/v1/models/NAME:predict -d @input.json");
             using var signalled = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var announcing = ApplyAtStartAsync(result.GetValue(apply) ?? [], platform.ApiPort, platform.IngressPort, signalled.Token);
             void OnSignal(PosixSignalContext context)
             {
                 context.Cancel = true;
@@ -77,11 +83,44 @@ internal static class UpCommand
                 // Ctrl-C or SIGTERM.
             }
 
+            try
+            {
+                await announcing;
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopped before every applied service was ready.
+            }
+
             Console.WriteLine("Stopping: terminating model processes...");
             await stopping.Value;
             return 0;
         });
         return command;
+    }
+
+    private static async Task ApplyAtStartAsync(FileInfo[] files, int apiPort, int ingressPort, CancellationToken cancellationToken)
+    {
+        var api = $"http://127.0.0.1:{apiPort}";
+        var services = new List<(string Namespace, string Name)>();
+        foreach (var file in files)
+        {
+            string text;
+            try
+            {
+                text = await File.ReadAllTextAsync(file.FullName, cancellationToken);
+            }
+            catch (IOException e)
+            {
+                await Console.Error.WriteLineAsync($"error: cannot read {file}: {e.Message}");
+                continue;
+            }
+
+            await ServerApply.RunAsync(text, file.ToString(), api, Console.Out, Console.Error, cancellationToken);
+            services.AddRange(ReadyAnnouncer.InferenceServices(text, file.ToString()));
+        }
+
+        await ReadyAnnouncer.RunAsync(new Uri(api), services, ingressPort, Console.Out, TimeProvider.System, cancellationToken);
     }
 
     /// <summary>How to start this same executable again (for <c>servesharp serve</c> replicas).</summary>

@@ -150,6 +150,7 @@ internal sealed class ServeOptions
             GrpcMaxReceiveMessageSize = result.GetValue(GrpcMaxReceive),
             GrpcMaxSendMessageSize = result.GetValue(GrpcMaxSend),
             EnableLatencyLogging = result.GetValue(EnableLatencyLogging),
+            CloudEvents = ServeSharp.Server.Rest.CloudEvents.CloudEventOptions.FromEnvironment(Environment.GetEnvironmentVariable),
             ShutdownTimeout = Seconds(result.GetValue(ShutdownTimeout), "--shutdown-timeout"),
             DrainDelay = Seconds(result.GetValue(DrainSeconds), "--drain-seconds"),
         };

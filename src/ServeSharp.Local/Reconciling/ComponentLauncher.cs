@@ -1,71 +1,86 @@
 using k8s.Models;
+using ServeSharp.Control.Api.V1Alpha1;
 using ServeSharp.Control.Api.V1Beta1;
+using ServeSharp.Control.Runtimes;
+using ServeSharp.Control.Serialization;
 using ServeSharp.Local.Autoscaling;
 using ServeSharp.Local.Supervision;
 
 namespace ServeSharp.Local.Reconciling;
 
 /// <summary>
-/// Turns an InferenceService component into a local process: model formats the built-in runtimes serve run
-/// <c>servesharp serve</c> on the fetched model; a container with <c>command</c> runs that command (its args and env
-/// kept; <c>$(PORT)</c>, <c>$(PORT_HTTP)</c>, <c>$(PORT_GRPC)</c> and <c>$(MODEL_DIR)</c> expand, and <c>STORAGE_URI</c>
-/// points at the local model); an image with no command cannot run locally and says so.
+/// Turns an InferenceService component into a local process.
+/// Predictor with <c>model</c>: a ServingRuntime/ClusterServingRuntime named by <c>model.runtime</c> or auto-selected
+/// among the stored ones (KServe's selection rules) runs its <c>kserve-container</c> after KServe's merge and
+/// <c>{{.Name}}</c>-style rendering, through <see cref="ContainerProcessMapper"/>; ServeSharp's own runtimes
+/// (server type <c>servesharp</c>) and, when no stored runtime matches, the formats <c>servesharp serve</c> loads
+/// run <c>servesharp serve</c> natively. A custom container (predictor <c>containers</c>, or a <c>model</c> with a
+/// <c>command</c>) runs that command. The transformer runs its container with KServe's <c>--model_name</c>,
+/// <c>--predictor_host</c> and <c>--http_port</c> arguments added when absent, and so does a custom explainer.
 /// </summary>
 public sealed class ComponentLauncher(LocalPlatformOptions options)
 {
     /// <summary>Formats <c>servesharp serve</c> loads natively.</summary>
     public static readonly IReadOnlySet<string> BuiltInFormats = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "sklearn", "xgboost", "lightgbm", "onnx" };
 
-    /// <summary>The predictor of <paramref name="isvc"/>.</summary>
-    public ComponentLaunch ForPredictor(InferenceService isvc)
+    private const string ServeSharpServerType = "servesharp";
+    private readonly ContainerProcessMapper _mapper = new(options);
+
+    /// <summary>The predictor of <paramref name="isvc"/>; <paramref name="stored"/> holds the runtimes in the store.</summary>
+    public ComponentLaunch ForPredictor(InferenceService isvc, IRuntimeCatalog stored)
     {
+        ArgumentNullException.ThrowIfNull(isvc);
+        ArgumentNullException.ThrowIfNull(stored);
         var predictor = isvc.Spec.Predictor;
         var scaling = Autoscaling(predictor);
-        var (format, extension) = predictor.Model is { } model
-            ? (model.ModelFormat?.Name, (PredictorExtensionSpec?)model)
-            : predictor.FrameworkKeys().Where(k => k.Spec is not null).Select(k => ((string?)k.Key, k.Spec)).FirstOrDefault();
-        if (extension is not null)
+        if (predictor.Model is { } model)
         {
-            if (extension.Command is { Count: > 0 })
-            {
-                return Custom(extension, extension.StorageUri, scaling);
-            }
+            return model.Command is { Count: > 0 }
+                ? Custom(model, model.StorageUri, scaling, "InvalidPredictorSpec")
+                : ForModel(isvc, model, stored, scaling);
+        }
 
-            if (predictor.Model?.Runtime is { } runtime)
-            {
-                return new ComponentLaunch(null, null, scaling, "RuntimeNotRecognized",
-                    $"ServingRuntime \"{runtime}\" is not supported by the local platform yet; remove spec.predictor.model.runtime to use the built-in {string.Join("/", BuiltInFormats)} runtime");
-            }
-
-            if (format is null || !BuiltInFormats.Contains(format))
-            {
-                return new ComponentLaunch(null, null, scaling, "NoSupportingRuntime",
-                    $"No runtime found to support specified framework/version: model format \"{format}\" (built in: {string.Join(", ", BuiltInFormats.Order())}; or give the predictor a command to run)");
-            }
-
-            if (string.IsNullOrWhiteSpace(extension.StorageUri))
-            {
-                return new ComponentLaunch(null, null, scaling, "InvalidPredictorSpec", "spec.predictor: storageUri is required for the built-in runtimes");
-            }
-
-            return new ComponentLaunch(Serve(isvc.Name, format), extension.StorageUri, scaling);
+        if (predictor.FrameworkKeys().FirstOrDefault(k => k.Spec is not null) is ({ } key, { } legacy))
+        {
+            // Admission turns framework keys into `model`; this only serves objects stored before it did.
+            return legacy.Command is { Count: > 0 }
+                ? Custom(legacy, legacy.StorageUri, scaling, "InvalidPredictorSpec")
+                : Native(isvc.Name, key, legacy.StorageUri, scaling, null);
         }
 
         if (predictor.Containers?.FirstOrDefault() is { } container)
         {
-            return Custom(container, container.Env?.FirstOrDefault(e => e.Name == "STORAGE_URI")?.Value, scaling);
+            return Custom(container, StorageUriEnv(container), scaling, "InvalidPredictorSpec");
         }
 
         return new ComponentLaunch(null, null, scaling, "InvalidPredictorSpec", "spec.predictor: no model, framework key or container to run");
     }
 
     /// <summary>
-    /// The explainer of <paramref name="isvc"/>: a custom container with a command runs as a process and gets KServe's
-    /// arguments (<c>--model_name</c> and <c>--predictor_host</c> unless given, then <c>--http_port</c>); the ART
-    /// explainer image has no local mapping.
+    /// The transformer of <paramref name="isvc"/>; it reaches the predictor at <paramref name="predictorHost"/>
+    /// (<c>host:port[/path]</c>, used by KServe transformers as <c>http://{predictor_host}/v1/models/{name}:predict</c>).
     /// </summary>
-    public static ComponentLaunch ForExplainer(InferenceService isvc, string predictorHost)
+    public ComponentLaunch ForTransformer(InferenceService isvc, string predictorHost)
     {
+        ArgumentNullException.ThrowIfNull(isvc);
+        var transformer = isvc.Spec.Transformer ?? throw new ArgumentException("The InferenceService has no transformer.", nameof(isvc));
+        var scaling = Autoscaling(transformer);
+        if (transformer.Containers?.FirstOrDefault() is not { } original)
+        {
+            return new ComponentLaunch(null, null, scaling, "InvalidTransformerSpec", "spec.transformer: no container to run");
+        }
+
+        return Custom(WithComponentArgs(original, isvc.Name, predictorHost), StorageUriEnv(original), scaling, "InvalidTransformerSpec");
+    }
+
+    /// <summary>
+    /// The explainer of <paramref name="isvc"/>: a custom container with a command runs as a process and gets KServe's
+    /// arguments (<c>--model_name</c>, <c>--predictor_host</c>, <c>--http_port</c>) unless given; the ART explainer
+    /// image has no local mapping.
+    /// </summary>
+    public ComponentLaunch ForExplainer(InferenceService isvc, string predictorHost)
+    {
+        ArgumentNullException.ThrowIfNull(isvc);
         var explainer = isvc.Spec.Explainer ?? throw new ArgumentException("The InferenceService has no explainer.", nameof(isvc));
         var scaling = Autoscaling(explainer);
         if (explainer.Art is not null)
@@ -74,36 +89,19 @@ public sealed class ComponentLauncher(LocalPlatformOptions options)
                 $"the ART explainer image \"{explainer.Art.Image ?? "kserve/art-explainer"}\" has no local mapping: use spec.explainer.containers with a command to run an explainer process");
         }
 
-        if (explainer.Containers?.FirstOrDefault() is not { } container)
+        if (explainer.Containers?.FirstOrDefault() is not { } original)
         {
             return new ComponentLaunch(null, null, scaling, "InvalidExplainerSpec", "spec.explainer: no art explainer or container to run");
         }
 
-        var launch = Custom(container, container.Env?.FirstOrDefault(e => e.Name == "STORAGE_URI")?.Value, scaling, "InvalidExplainerSpec");
-        if (launch.Template is not { } template)
-        {
-            return launch;
-        }
-
-        var args = template.Arguments.ToList();
-        if (!args.Contains("--model_name"))
-        {
-            args.AddRange(["--model_name", isvc.Name]);
-        }
-
-        if (!args.Contains("--predictor_host"))
-        {
-            args.AddRange(["--predictor_host", predictorHost]);
-        }
-
-        args.AddRange(["--http_port", "$(PORT)"]);
-        return launch with { Template = template with { Arguments = args } };
+        return Custom(WithComponentArgs(original, isvc.Name, predictorHost), StorageUriEnv(original), scaling, "InvalidExplainerSpec");
     }
 
     /// <summary>KServe scaling fields → KPA settings (minReplicas default 1; target/metric as Knative reads them).</summary>
     /// <remarks><c>cpu</c> is HPA's metric: the target is a utilisation percent already, so no 70% headroom factor applies.</remarks>
     public static AutoscalerSpec Autoscaling(ComponentSpec component)
     {
+        ArgumentNullException.ThrowIfNull(component);
         var metric = component.ScaleMetric?.ToLowerInvariant() switch
         {
             "rps" => ScaleMetric.Rps,
@@ -120,8 +118,71 @@ public sealed class ComponentLauncher(LocalPlatformOptions options)
         };
     }
 
-    private ProcessTemplate Serve(string modelName, string format)
+    private ComponentLaunch ForModel(InferenceService isvc, ModelSpec model, IRuntimeCatalog stored, AutoscalerSpec scaling)
     {
+        var format = model.ModelFormat?.Name;
+        if (!string.IsNullOrEmpty(model.Runtime))
+        {
+            // Named runtime: the store first, then the runtimes a ServeSharp installation ships.
+            var all = new RuntimeCatalog(BuiltInRuntimes.Default).With(stored.ServingRuntimes(isvc.Namespace).Cast<ServingRuntimeBase>().Concat(stored.ClusterServingRuntimes()));
+            var named = RuntimeSelector.Select(isvc, all);
+            return named.Runtime is { } runtime
+                ? FromRuntime(isvc, model, runtime, scaling)
+                : new ComponentLaunch(null, null, scaling, named.FailureReason, $"{named.Message} (runtime \"{model.Runtime}\")");
+        }
+
+        if (RuntimeSelector.Select(isvc, stored).Runtime is { } selected)
+        {
+            return FromRuntime(isvc, model, selected, scaling);
+        }
+
+        if (format is not null && BuiltInFormats.Contains(format))
+        {
+            return Native(isvc.Name, format, model.StorageUri, scaling, null);
+        }
+
+        // Nothing local: say whether KServe would have picked a runtime (an image we cannot run) or none at all.
+        if (RuntimeSelector.Select(isvc, BuiltInRuntimes.DefaultCatalog()).Runtime is { } imageOnly)
+        {
+            var launch = FromRuntime(isvc, model, imageOnly, scaling);
+            if (launch.Template is null)
+            {
+                return launch;
+            }
+        }
+
+        return new ComponentLaunch(null, null, scaling, "NoSupportingRuntime",
+            $"No runtime found to support specified framework/version: model format \"{format}\" (servesharp serve loads {string.Join(", ", BuiltInFormats.Order())}; "
+            + "or apply a ServingRuntime whose container has a command, or give the predictor a command to run)");
+    }
+
+    private ComponentLaunch FromRuntime(InferenceService isvc, ModelSpec model, ServingRuntimeBase runtime, AutoscalerSpec scaling)
+    {
+        var reference = new RuntimeReference(runtime.Name, runtime.IsClusterScoped);
+        if (RuntimeDefaults.ServerType(runtime) == ServeSharpServerType && model.ModelFormat?.Name is { } nativeFormat && BuiltInFormats.Contains(nativeFormat))
+        {
+            return Native(isvc.Name, nativeFormat, model.StorageUri, scaling, reference);
+        }
+
+        var (resolved, reason, message) = PredictorResolver.Resolve(isvc, runtime);
+        if (resolved is null)
+        {
+            return new ComponentLaunch(null, null, scaling, reason, message) { Runtime = reference };
+        }
+
+        var (template, error) = _mapper.Map(resolved.Container);
+        return template is null
+            ? new ComponentLaunch(null, null, scaling, "InvalidPredictorSpec", $"{(runtime.IsClusterScoped ? "ClusterServingRuntime" : "ServingRuntime")} \"{runtime.Name}\": {error}") { Runtime = reference }
+            : new ComponentLaunch(template, model.StorageUri, scaling) { ModelName = isvc.Name, Runtime = reference };
+    }
+
+    private ComponentLaunch Native(string modelName, string format, string? storageUri, AutoscalerSpec scaling, RuntimeReference? runtime)
+    {
+        if (string.IsNullOrWhiteSpace(storageUri))
+        {
+            return new ComponentLaunch(null, null, scaling, "InvalidPredictorSpec", "spec.predictor: storageUri is required for the built-in runtimes") { Runtime = runtime };
+        }
+
         if (options.ServeCommand.Count == 0)
         {
             throw new InvalidOperationException("LocalPlatformOptions.ServeCommand is not set.");
@@ -133,33 +194,49 @@ public sealed class ComponentLauncher(LocalPlatformOptions options)
             "--model_name", modelName, "--model_dir", "$(MODEL_DIR)", "--model_format", format.ToLowerInvariant(),
             "--http_port", "$(PORT_HTTP)", "--grpc_port", "$(PORT_GRPC)", "--host", "127.0.0.1",
         ];
-        return new ProcessTemplate(options.ServeCommand[0], args, new Dictionary<string, string>(), null, ["http", "grpc"], ReadinessProbe.Http("/v2/health/ready"));
+        var template = new ProcessTemplate(options.ServeCommand[0], args, new Dictionary<string, string>(), null, ["http", "grpc"], ReadinessProbe.Http("/v2/health/ready"));
+        return new ComponentLaunch(template, storageUri, scaling) { ModelName = modelName, Runtime = runtime };
     }
 
-    private static ComponentLaunch Custom(V1Container container, string? storageUri, AutoscalerSpec scaling, string invalidReason = "InvalidPredictorSpec")
+    private ComponentLaunch Custom(V1Container container, string? storageUri, AutoscalerSpec scaling, string reason)
     {
-        if (container.Command is not { Count: > 0 })
+        var (template, error) = _mapper.Map(container);
+        if (template is null)
         {
-            return new ComponentLaunch(null, storageUri, scaling, invalidReason,
-                $"container image \"{container.Image}\" has no local mapping: set command (and args) to run it as a process; use $(PORT) for the port to listen on");
-        }
-
-        var env = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var variable in container.Env ?? [])
-        {
-            if (variable.Name is not null && variable.Value is not null)
-            {
-                env[variable.Name] = variable.Value;
-            }
+            return new ComponentLaunch(null, storageUri, scaling, reason, error);
         }
 
         if (storageUri is not null)
         {
-            env["STORAGE_URI"] = "$(MODEL_DIR)";
+            // KServe's storage initializer fills /mnt/models; containers that read STORAGE_URI get the local copy.
+            var env = new Dictionary<string, string>(template.Environment, StringComparer.Ordinal) { ["STORAGE_URI"] = "$(MODEL_DIR)" };
+            template = template with { Environment = env };
         }
 
-        var args = container.Command.Skip(1).Concat(container.Args ?? []).ToList();
-        var template = new ProcessTemplate(container.Command[0], args, env, container.WorkingDir, ["http"], ReadinessProbe.Tcp);
         return new ComponentLaunch(template, storageUri, scaling);
+    }
+
+    private static string? StorageUriEnv(V1Container container) =>
+        container.Env?.FirstOrDefault(e => e.Name == "STORAGE_URI")?.Value;
+
+    /// <summary>A copy with KServe's component arguments added unless the user passed them (transformer_custom.go); 8080 maps to the replica's port.</summary>
+    private static V1Container WithComponentArgs(V1Container original, string modelName, string predictorHost)
+    {
+        var container = KubeJson.Deserialize<V1Container>(KubeJson.SerializeToNode(original));
+        var args = container.Args?.ToList() ?? [];
+        AddArgIfMissing(args, "--model_name", modelName);
+        AddArgIfMissing(args, "--predictor_host", predictorHost);
+        AddArgIfMissing(args, "--http_port", "8080");
+        container.Args = args;
+        return container;
+    }
+
+    private static void AddArgIfMissing(List<string> args, string name, string value)
+    {
+        if (!args.Any(a => a == name || a.StartsWith(name + "=", StringComparison.Ordinal)))
+        {
+            args.Add(name);
+            args.Add(value);
+        }
     }
 }

@@ -1,43 +1,53 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using ServeSharp.Control.Api.V1Alpha1;
 using ServeSharp.Control.Api.V1Beta1;
+using ServeSharp.Control.Runtimes;
 using ServeSharp.Control.Serialization;
 using ServeSharp.Local.Autoscaling;
 using ServeSharp.Local.Ingress;
 using ServeSharp.Local.Store;
 using ServeSharp.Local.Supervision;
 using ServeSharp.Storage;
-using IsvcTraffic = ServeSharp.Control.Api.V1Beta1.TrafficTarget;
 
 namespace ServeSharp.Local.Reconciling;
 
 /// <summary>
-/// Drives InferenceServices in the store to running processes: each change of the predictor's runnable spec makes
-/// a new revision (<c>{isvc}-predictor-00001</c>, …) whose model is fetched with ServeSharp.Storage and whose replicas
-/// the supervisor runs under the autoscaler; traffic follows KServe's Knative-mode canary rules
-/// (<c>canaryTrafficPercent</c> splits between the latest ready and the last rolled-out revision; tags with
-/// <c>serving.kserve.io/enable-tag-routing</c>); the ingress routes <c>{isvc}.{ns}.{domain}</c> and
-/// <c>/serving/{ns}/{isvc}/</c>; status gets KServe's conditions, URLs, traffic and revisions.
+/// Drives InferenceServices in the store to running processes. Each component (predictor, transformer, explainer, and
+/// each Standard-mode <c>spec.canary[]</c> predictor) is a Knative
+/// Configuration: each change of its runnable spec makes a new revision (<c>{isvc}-predictor-00001</c>, …) whose model
+/// is fetched in the background (<see cref="ModelFetcher"/>) and whose replicas the supervisor runs under the
+/// autoscaler; traffic follows KServe's Knative-mode canary rules (<see cref="KnativeTraffic"/>). The ingress routes
+/// <c>{isvc}.{ns}.{domain}</c> (and <c>/serving/{ns}/{isvc}/</c>) to the transformer when there is one, else to the
+/// predictor, <c>:explain</c> to the explainer; transformer and explainer reach the predictor through the ingress. A revision that does not get ready is
+/// diagnosed in the background (load error from the model server, crash loop with the log tail) and the reason
+/// written to the status. Live revisions are recorded in the status so a restarted daemon brings them all back.
 /// </summary>
 public sealed partial class InferenceServiceReconciler : IAsyncDisposable
 {
-    private const string PredictorKey = "predictor";
-    private const string ExplainerKey = "explainer";
+    private const string Predictor = "predictor";
+    private const string Transformer = "transformer";
+    private const string Explainer = "explainer";
     private static readonly ResourceType IsvcType = ResourceTypeRegistry.KServe.FindByName("isvc")!;
+    private static readonly ResourceType ServingRuntimeType = ResourceTypeRegistry.KServe.FindByName("sr")!;
+    private static readonly ResourceType ClusterServingRuntimeType = ResourceTypeRegistry.KServe.FindByName("csr")!;
+    private static readonly TimeSpan DiagnosisInterval = TimeSpan.FromSeconds(1);
 
     private readonly IResourceStore _store;
     private readonly ProcessSupervisor _supervisor;
     private readonly IngressRouter _router;
     private readonly RevisionAutoscaler _autoscaler;
-    private readonly ModelDownloader _downloader;
+    private readonly ModelFetcher _fetcher;
     private readonly ComponentLauncher _launcher;
     private readonly LocalPlatformOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stopping = new();
     private readonly Dictionary<(string Ns, string Name), ServiceState> _services = [];
     private readonly Channel<(string Ns, string Name)> _queue = Channel.CreateUnbounded<(string, string)>();
 
@@ -56,17 +66,18 @@ public sealed partial class InferenceServiceReconciler : IAsyncDisposable
         _supervisor = supervisor;
         _router = router;
         _autoscaler = autoscaler;
-        _downloader = downloader;
+        _fetcher = new ModelFetcher(downloader, options.ModelDirectory, time, logger);
         _launcher = new ComponentLauncher(options);
         _options = options;
         _time = time;
         _logger = logger;
     }
 
-    /// <summary>Watches InferenceServices and reconciles each change until cancelled.</summary>
+    /// <summary>Watches InferenceServices (and the runtimes they may use) and reconciles each change until cancelled.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var watching = Task.Run(() => WatchAsync(cancellationToken), cancellationToken);
+        var runtimes = Task.Run(() => WatchRuntimesAsync(cancellationToken), cancellationToken);
         try
         {
             await foreach (var key in _queue.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
@@ -87,11 +98,13 @@ public sealed partial class InferenceServiceReconciler : IAsyncDisposable
         }
 
         await watching.ConfigureAwait(false);
+        await runtimes.ConfigureAwait(false);
     }
 
-    /// <summary>Stops every revision's processes.</summary>
+    /// <summary>Stops every revision's processes and background work.</summary>
     public async ValueTask DisposeAsync()
     {
+        await _stopping.CancelAsync().ConfigureAwait(false);
         foreach (var state in _services.Values)
         {
             foreach (var revision in state.Components.Values.SelectMany(c => c.Revisions))
@@ -100,7 +113,9 @@ public sealed partial class InferenceServiceReconciler : IAsyncDisposable
             }
         }
 
+        _fetcher.Dispose();
         await _supervisor.DisposeAsync().ConfigureAwait(false);
+        _stopping.Dispose();
     }
 
     private async Task WatchAsync(CancellationToken cancellationToken)
@@ -128,6 +143,31 @@ public sealed partial class InferenceServiceReconciler : IAsyncDisposable
         }
     }
 
+    /// <summary>A runtime that appears, changes or goes may change what every InferenceService runs: requeue them all.</summary>
+    private async Task WatchRuntimesAsync(CancellationToken cancellationToken)
+    {
+        async Task WatchTypeAsync(ResourceType type)
+        {
+            var list = await _store.ListAsync(type, null, cancellationToken).ConfigureAwait(false);
+            await foreach (var _ in _store.WatchAsync(type, null, list.ResourceVersion, cancellationToken).ConfigureAwait(false))
+            {
+                foreach (var item in (await _store.ListAsync(IsvcType, null, cancellationToken).ConfigureAwait(false)).Items)
+                {
+                    Enqueue(ObjectMeta.Namespace(item)!, ObjectMeta.Name(item)!);
+                }
+            }
+        }
+
+        try
+        {
+            await Task.WhenAll(WatchTypeAsync(ServingRuntimeType), WatchTypeAsync(ClusterServingRuntimeType)).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutting down.
+        }
+    }
+
     private void Enqueue(string ns, string name) => _queue.Writer.TryWrite((ns, name));
 
     private async Task ReconcileAsync(string ns, string name, CancellationToken cancellationToken)
@@ -152,135 +192,143 @@ public sealed partial class InferenceServiceReconciler : IAsyncDisposable
         }
 
         var isvc = KubeJson.Deserialize<InferenceService>(obj);
-        var status = isvc.Status ?? new InferenceServiceStatus();
-        var tagged = isvc.GetAnnotation("serving.kserve.io/enable-tag-routing") == "true";
-        var wanted = new HashSet<string>(StringComparer.Ordinal) { PredictorKey };
+        var runtimes = await StoredRuntimesAsync(cancellationToken).ConfigureAwait(false);
+        if (!state.Restored)
+        {
+            state.Restored = true;
+            Restore(ns, name, isvc, state, runtimes);
+        }
 
-        // Standard-mode canary predictors (spec.canary[]): each its own component, stable spec with the override merged.
-        var canaries = new List<(string Name, ComponentState State, int Percent)>();
+        var tagged = isvc.GetAnnotation("serving.kserve.io/enable-tag-routing") == "true";
+        var wanted = new HashSet<string>(StringComparer.Ordinal) { Predictor };
+
+        // Standard-mode canary predictors (spec.canary[]): each its own component, the stable spec with the override merged.
+        var canaries = new List<CanaryComponent>();
         var stableMin = isvc.Spec.Predictor.MinReplicas;
         foreach (var (canary, index) in (isvc.Spec.Canary ?? []).Select((c, i) => (c, i)))
         {
             var canaryName = canary.Predictor.Name ?? $"canary-{index}";
-            var componentKey = CanaryKey(canaryName);
+            var componentKey = $"canary-{canaryName}";
             wanted.Add(componentKey);
-            var cs = Component(state, componentKey, $"{name}-{canaryName}-predictor", status);
+            var component = state.Component(componentKey, $"{name}-{canaryName}-{Predictor}");
             var merged = CanaryPredictor(obj, index, canary.TrafficPercent ?? 0, stableMin ?? 1);
             var canaryIsvc = isvc with { Spec = isvc.Spec with { Predictor = KubeJson.Deserialize<PredictorSpec>(merged) } };
-            await ReconcileComponentAsync(ns, name, cs, _launcher.ForPredictor(canaryIsvc), HashOf(merged), null, tagged: false, cancellationToken).ConfigureAwait(false);
-            canaries.Add((canaryName, cs, canary.TrafficPercent ?? 0));
+            ReconcileComponent(ns, name, component, merged, _launcher.ForPredictor(canaryIsvc, runtimes), null, tagged: false);
+            canaries.Add(new CanaryComponent(canaryName, component, canary.TrafficPercent ?? 0));
         }
 
         // KServe: an explicit stable minReplicas is reduced by the replicas of ready canaries (floor 1).
-        var predictorLaunch = _launcher.ForPredictor(isvc);
+        var predictorLaunch = _launcher.ForPredictor(isvc, runtimes);
         if (stableMin is { } min && canaries.Count > 0)
         {
             var canaryReplicas = canaries.Where(c => c.State.Ready).Sum(c => c.State.Scaling?.MinReplicas ?? 0);
             predictorLaunch = predictorLaunch with { Autoscaling = predictorLaunch.Autoscaling with { MinReplicas = Math.Max(1, min - canaryReplicas) } };
         }
 
-        var predictor = Component(state, PredictorKey, $"{name}-predictor", status);
-        await ReconcileComponentAsync(ns, name, predictor, predictorLaunch, HashOf(obj["spec"]?["predictor"]), isvc.Spec.Predictor.CanaryTrafficPercent, tagged, cancellationToken).ConfigureAwait(false);
+        var predictorSpec = obj["spec"]?["predictor"] as JsonObject ?? new JsonObject();
+        ReconcileComponent(ns, name, state.Component(Predictor, $"{name}-{Predictor}"), predictorSpec, predictorLaunch, isvc.Spec.Predictor.CanaryTrafficPercent, tagged && isvc.Spec.Transformer is null);
 
-        ComponentState? explainer = null;
-        if (isvc.Spec.Explainer is not null)
+        if (isvc.Spec.Transformer is not null && obj["spec"]?["transformer"] is JsonObject transformerSpec)
         {
-            wanted.Add(ExplainerKey);
-            explainer = Component(state, ExplainerKey, $"{name}-explainer", status);
-            var launch = ComponentLauncher.ForExplainer(isvc, PredictorHost(ns, name));
-            await ReconcileComponentAsync(ns, name, explainer, launch, HashOf(obj["spec"]?["explainer"]), isvc.Spec.Explainer.CanaryTrafficPercent, tagged: false, cancellationToken).ConfigureAwait(false);
+            wanted.Add(Transformer);
+            var launch = _launcher.ForTransformer(isvc, PredictorHost(ns, name));
+            ReconcileComponent(ns, name, state.Component(Transformer, $"{name}-{Transformer}"), transformerSpec, launch, isvc.Spec.Transformer.CanaryTrafficPercent, tagged);
+        }
+
+        if (isvc.Spec.Explainer is not null && obj["spec"]?["explainer"] is JsonObject explainerSpec)
+        {
+            wanted.Add(Explainer);
+            var launch = _launcher.ForExplainer(isvc, PredictorHost(ns, name));
+            ReconcileComponent(ns, name, state.Component(Explainer, $"{name}-{Explainer}"), explainerSpec, launch, isvc.Spec.Explainer.CanaryTrafficPercent, tagged: false);
         }
 
         foreach (var gone in state.Components.Keys.Where(k => !wanted.Contains(k)).ToList())
         {
-            await RemoveComponentAsync(state, gone).ConfigureAwait(false);
+            state.Components.Remove(gone, out var removed);
+            await RemoveRevisionsAsync(ns, removed!, removed!.Revisions.ToList()).ConfigureAwait(false);
         }
 
-        if (predictor.FailureReason is not null)
+        foreach (var component in state.Components.Values)
         {
-            ReconcilerLog.NotReady(_logger, $"{ns}/{name}", predictor.FailureReason, predictor.FailureMessage!);
+            await RemoveUnusedRevisionsAsync(ns, component).ConfigureAwait(false);
         }
 
-        UpdateRoutes(ns, name, state, predictor, canaries, explainer, tagged);
-        await WriteStatusAsync(key, isvc, state, predictor, canaries, explainer, cancellationToken).ConfigureAwait(false);
+        UpdateRoutes(ns, name, state, canaries);
+        var components = new[] { Predictor, Transformer, Explainer }.Select(state.Components.GetValueOrDefault).OfType<ComponentState>().ToList();
+        var status = InferenceServiceStatusBuilder.Build(
+            isvc,
+            components,
+            canaries,
+            state.Routes.Count > 0,
+            n => Host(n, ns),
+            $"http://127.0.0.1:{_options.IngressPort}/{IngressRouter.PathRoot}/{ns}/{name}",
+            _time.GetUtcNow().UtcDateTime);
+        await WriteStatusAsync(key, KubeJson.SerializeToNode(status), cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The component's state, created with what the stored status says about its earlier revisions (restart).</summary>
-    private static ComponentState Component(ServiceState state, string componentKey, string revisionPrefix, InferenceServiceStatus status)
+    private void ReconcileComponent(string ns, string name, ComponentState component, JsonObject spec, ComponentLaunch launch, long? canaryPercent, bool tagged)
     {
-        if (!state.Components.TryGetValue(componentKey, out var cs))
-        {
-            string? created = null;
-            string? hash = null;
-            if (status.Annotations is { } annotations)
-            {
-                annotations.TryGetValue(CreatedAnnotation(componentKey), out created);
-                annotations.TryGetValue(HashAnnotation(componentKey), out hash);
-            }
-
-            if (created is null && status.Components is { } components && components.TryGetValue(componentKey, out var componentStatus))
-            {
-                created = componentStatus.LatestCreatedRevision;
-            }
-
-            cs = new ComponentState(revisionPrefix, created, hash);
-            state.Components[componentKey] = cs;
-        }
-
-        return cs;
-    }
-
-    /// <summary>Makes a new revision when the component's spec changed, then computes its traffic and drops unused revisions.</summary>
-    private async Task ReconcileComponentAsync(
-        string ns, string name, ComponentState cs, ComponentLaunch launch, string hash, long? canaryPercent, bool tagged, CancellationToken cancellationToken)
-    {
-        cs.FailureReason = launch.Reason;
-        cs.FailureMessage = launch.Error;
-        cs.Hash = hash;
-        var latest = cs.Revisions.LastOrDefault();
+        component.Runtime = launch.Runtime;
+        component.FailureReason = launch.Reason;
+        component.FailureMessage = launch.Error;
+        component.FailureExitCode = null;
+        var hash = Hash(spec);
+        var latest = component.Latest;
         if (launch.Template is not null && (latest is null || latest.Hash != hash))
         {
-            if (cs.NextNumber == 0)
+            if (component.NextNumber == 0)
             {
-                cs.NextNumber = RevisionNumber(cs.RestoredCreated) + 1;
-                if (cs.RestoredHash == hash && cs.RestoredCreated is not null)
-                {
-                    cs.NextNumber--;
-                }
+                component.NextNumber = 1;
             }
 
-            var revisionName = string.Create(CultureInfo.InvariantCulture, $"{cs.RevisionPrefix}-{cs.NextNumber:00000}");
+            var revisionName = string.Create(CultureInfo.InvariantCulture, $"{component.RevisionPrefix}-{component.NextNumber:00000}");
             try
             {
-                var modelDir = launch.StorageUri is null ? null : await FetchAsync(ns, revisionName, launch.StorageUri, cancellationToken).ConfigureAwait(false);
-                var env = new Dictionary<string, string>(launch.Template.Environment, StringComparer.Ordinal)
-                {
-                    ["INFERENCE_SERVICE_NAME"] = name,
-                    ["MODEL_DIR"] = modelDir ?? string.Empty,
-                };
-                var group = _supervisor.GetOrCreateGroup($"{ns}.{revisionName}", launch.Template with { Environment = env });
-                var backend = new RevisionBackend($"{ns}/{revisionName}", group, _time);
-                latest = new LocalRevision(revisionName, hash, group, backend);
-                group.Changed += _ => Enqueue(ns, name);
-                cs.Revisions.Add(latest);
-                cs.NextNumber++;
-                _autoscaler.Register(backend, group, launch.Autoscaling);
+                latest = CreateRevision(ns, name, component, revisionName, hash, spec, launch);
                 ReconcilerLog.RevisionCreated(_logger, revisionName, $"{ns}/{name}");
             }
             catch (StorageException e)
             {
-                cs.FailureReason = "ModelLoadFailed";
-                cs.FailureMessage = $"fetching {launch.StorageUri} failed: {e.Message}";
+                component.FailureReason = "ModelLoadFailed";
+                component.FailureMessage = $"storage URI {launch.StorageUri}: {e.Message}";
             }
         }
-        else if (latest is not null && launch.Template is not null && latest.Hash == hash && cs.Scaling != launch.Autoscaling)
+        else if (latest is not null && launch.Template is not null && latest.Hash == hash && latest.Started && component.Scaling != launch.Autoscaling)
         {
             _autoscaler.Register(latest.Backend, latest.Group, launch.Autoscaling);
         }
 
-        cs.Scaling = launch.Autoscaling;
-        cs.Split = Traffic(canaryPercent, tagged, cs, latest);
-        await RemoveUnusedRevisionsAsync(cs).ConfigureAwait(false);
+        component.Scaling = launch.Autoscaling;
+        foreach (var revision in component.Revisions.Where(r => !r.Started))
+        {
+            StartWhenFetched(ns, name, revision, revision == latest ? launch.Autoscaling : revision.Launch.Autoscaling);
+        }
+
+        component.Split = KnativeTraffic.Compute(component, canaryPercent, tagged);
+        if (component.FailureReason is null && latest is not null && !latest.EverReady)
+        {
+            if (latest.FetchError is { } fetchError)
+            {
+                component.FailureReason = "ModelLoadFailed";
+                component.FailureMessage = fetchError;
+            }
+            else if (latest.Started)
+            {
+                if (latest.Diagnosis is { } diagnosis)
+                {
+                    component.FailureReason = diagnosis.Reason;
+                    component.FailureMessage = diagnosis.Message;
+                    component.FailureExitCode = diagnosis.ExitCode;
+                }
+
+                ScheduleDiagnosis(ns, name, latest);
+            }
+        }
+
+        if (component.FailureReason is not null)
+        {
+            ReconcilerLog.NotReady(_logger, $"{ns}/{name}", component.FailureReason, component.FailureMessage ?? string.Empty);
+        }
     }
 
     /// <summary>
@@ -303,93 +351,193 @@ public sealed partial class InferenceServiceReconciler : IAsyncDisposable
         return merged;
     }
 
-    private async Task<string> FetchAsync(string ns, string revision, string uri, CancellationToken cancellationToken)
+    private LocalRevision CreateRevision(string ns, string name, ComponentState component, string revisionName, string hash, JsonObject spec, ComponentLaunch launch)
     {
-        var local = _downloader.TryResolveLocal(uri);
-        if (local is not null)
+        var template = launch.Template!;
+        var modelDir = launch.StorageUri is null ? null : _fetcher.Destination(ns, revisionName, launch.StorageUri);
+        var env = new Dictionary<string, string>(template.Environment, StringComparer.Ordinal)
         {
-            return local;
-        }
-
-        var destination = Path.Combine(_options.ModelDirectory, ns, revision);
-        if (Directory.Exists(destination) && Directory.EnumerateFileSystemEntries(destination).Any())
-        {
-            return destination;
-        }
-
-        return await _downloader.DownloadAsync(uri, destination, cancellationToken).ConfigureAwait(false);
+            ["INFERENCE_SERVICE_NAME"] = name,
+            ["MODEL_DIR"] = modelDir ?? string.Empty,
+        };
+        var group = _supervisor.GetOrCreateGroup($"{ns}.{revisionName}", template with { Environment = env });
+        var backend = new RevisionBackend($"{ns}/{revisionName}", group, _time);
+        var revision = new LocalRevision(revisionName, hash, (JsonObject)spec.DeepClone(), launch, group, backend);
+        group.Changed += _ => Enqueue(ns, name);
+        component.Revisions.Add(revision);
+        component.NextNumber = Math.Max(component.NextNumber, RevisionNumber(revisionName)) + 1;
+        return revision;
     }
 
-    /// <summary>Knative's traffic rules for one component; the latest revision only gets traffic once ready.</summary>
-    private static List<(LocalRevision Revision, int Percent, string? Tag)> Traffic(long? percent, bool tagged, ComponentState state, LocalRevision? latest)
+    /// <summary>Hands the revision to the autoscaler once its model is in place; the fetch runs in the background.</summary>
+    private void StartWhenFetched(string ns, string name, LocalRevision revision, AutoscalerSpec scaling)
     {
-        var split = new List<(LocalRevision, int, string?)>();
-        if (latest is null)
+        if (revision.Launch.StorageUri is { } uri)
         {
-            return split;
-        }
-
-        latest.EverReady |= !latest.Group.Ready.IsEmpty;
-        var rolled = state.Revisions.FirstOrDefault(r => r.Name == state.LatestRolledOut);
-        if (percent is { } p && rolled is not null && rolled != latest)
-        {
-            var canary = latest.EverReady ? (int)Math.Clamp(p, 0, 100) : 0;
-            split.Add((latest, canary, tagged ? "latest" : null));
-            if (canary < 100)
+            var fetch = _fetcher.Fetch(ns, revision.Name, uri, () => Enqueue(ns, name));
+            revision.FetchError = fetch.Error;
+            if (fetch.Path is null)
             {
-                split.Add((rolled, 100 - canary, "prev"));
+                return;
             }
         }
-        else if (!latest.EverReady && rolled is not null && rolled != latest)
-        {
-            // Blue-green: the old revision keeps serving until the new one is ready.
-            split.Add((latest, 0, tagged ? "latest" : null));
-            split.Add((rolled, 100, "prev"));
-        }
-        else
-        {
-            split.Add((latest, 100, tagged ? "latest" : null));
-        }
 
-        // Rollout bookkeeping: a ready latest revision at 100% becomes the rolled-out one.
-        if (latest.EverReady && split.Any(s => s.Item1 == latest && s.Item2 == 100) && state.LatestRolledOut != latest.Name)
-        {
-            state.PreviousRolledOut = state.LatestRolledOut;
-            state.LatestRolledOut = latest.Name;
-        }
-
-        return split;
+        revision.Started = true;
+        revision.FetchError = null;
+        _autoscaler.Register(revision.Backend, revision.Group, scaling);
     }
 
-    private async Task RemoveUnusedRevisionsAsync(ComponentState state)
+    /// <summary>Every second while the revision is not ready: look for the reason in the background, then reconcile again.</summary>
+    private void ScheduleDiagnosis(string ns, string name, LocalRevision revision)
     {
-        var keep = state.Split.Select(s => s.Revision).ToHashSet();
-        if (state.Revisions.LastOrDefault() is { } latest)
+        if (!revision.TryBeginDiagnosis())
+        {
+            return;
+        }
+
+        var token = _stopping.Token;
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await Task.Delay(DiagnosisInterval, _time, token).ConfigureAwait(false);
+                revision.Diagnosis = await RevisionDiagnosis.DiagnoseAsync(revision.Group, revision.Launch.ModelName, token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            finally
+            {
+                revision.EndDiagnosis();
+            }
+
+            Enqueue(ns, name);
+        }, CancellationToken.None);
+    }
+
+    /// <summary>After a daemon restart: recreate the revisions recorded in the status, with their own specs.</summary>
+    private void Restore(string ns, string name, InferenceService isvc, ServiceState state, IRuntimeCatalog runtimes)
+    {
+        var status = isvc.Status;
+        foreach (var (componentName, componentStatus) in status?.Components ?? new Dictionary<string, ComponentStatusSpec>())
+        {
+            if (componentName is not (Predictor or Transformer or Explainer))
+            {
+                continue;
+            }
+
+            var component = state.Component(componentName, $"{name}-{componentName}");
+            component.LatestRolledOut = componentStatus.LatestRolledoutRevision;
+            component.PreviousRolledOut = componentStatus.PreviousRolledoutRevision;
+            component.NextNumber = RevisionNumber(componentStatus.LatestCreatedRevision) + 1;
+        }
+
+        if (status?.Annotations is null || !status.Annotations.TryGetValue(InferenceServiceStatusBuilder.RevisionsAnnotation, out var json))
+        {
+            return;
+        }
+
+        JsonArray? recorded;
+        try
+        {
+            recorded = JsonNode.Parse(json) as JsonArray;
+        }
+        catch (JsonException)
+        {
+            recorded = null;
+        }
+
+        foreach (var entry in (recorded ?? []).OfType<JsonObject>())
+        {
+            var componentName = (string?)entry["component"];
+            var revisionName = (string?)entry["name"];
+            var hash = (string?)entry["hash"];
+            if (entry["spec"] is not JsonObject spec || componentName is null || revisionName is null || hash is null || revisionName.Length <= 6)
+            {
+                continue;
+            }
+
+            try
+            {
+                var copy = KubeJson.Clone(isvc);
+                ComponentLaunch launch;
+                switch (componentName)
+                {
+                    case Transformer:
+                        copy.Spec.Transformer = KubeJson.Deserialize<TransformerSpec>(spec);
+                        launch = _launcher.ForTransformer(copy, PredictorHost(ns, name));
+                        break;
+                    case Explainer:
+                        copy.Spec.Explainer = KubeJson.Deserialize<ExplainerSpec>(spec);
+                        launch = _launcher.ForExplainer(copy, PredictorHost(ns, name));
+                        break;
+                    default:
+                        // The predictor, or a canary predictor (its spec is the merged one).
+                        copy.Spec.Predictor = KubeJson.Deserialize<PredictorSpec>(spec);
+                        launch = _launcher.ForPredictor(copy, runtimes);
+                        break;
+                }
+
+                if (launch.Template is not null)
+                {
+                    CreateRevision(ns, name, state.Component(componentName, revisionName[..^6]), revisionName, hash, spec, launch);
+                    ReconcilerLog.RevisionRestored(_logger, revisionName, $"{ns}/{name}");
+                }
+            }
+            catch (Exception e) when (e is JsonException or StorageException or ArgumentException)
+            {
+                ReconcilerLog.RestoreFailed(_logger, revisionName, e.Message);
+            }
+        }
+    }
+
+    private async Task<IRuntimeCatalog> StoredRuntimesAsync(CancellationToken cancellationToken)
+    {
+        var runtimes = new List<ServingRuntimeBase>();
+        foreach (var (type, decode) in new (ResourceType, Func<JsonObject, ServingRuntimeBase>)[]
+                 {
+                     (ServingRuntimeType, o => KubeJson.Deserialize<ServingRuntime>(o)),
+                     (ClusterServingRuntimeType, o => KubeJson.Deserialize<ClusterServingRuntime>(o)),
+                 })
+        {
+            foreach (var item in (await _store.ListAsync(type, null, cancellationToken).ConfigureAwait(false)).Items)
+            {
+                try
+                {
+                    runtimes.Add(decode(item));
+                }
+                catch (JsonException)
+                {
+                    // A stored runtime that no longer decodes is skipped, as the admission hook does.
+                }
+            }
+        }
+
+        return new RuntimeCatalog(runtimes);
+    }
+
+    private async Task RemoveUnusedRevisionsAsync(string ns, ComponentState component)
+    {
+        var keep = component.Split.Select(s => s.Revision).ToHashSet();
+        if (component.Latest is { } latest)
         {
             keep.Add(latest);
         }
 
-        foreach (var revision in state.Revisions.Where(r => !keep.Contains(r) && r.Name != state.LatestRolledOut).ToList())
-        {
-            await RemoveRevisionAsync(state, revision).ConfigureAwait(false);
-        }
+        var unused = component.Revisions.Where(r => !keep.Contains(r) && r.Name != component.LatestRolledOut).ToList();
+        await RemoveRevisionsAsync(ns, component, unused).ConfigureAwait(false);
     }
 
-    private async Task RemoveRevisionAsync(ComponentState state, LocalRevision revision)
+    private async Task RemoveRevisionsAsync(string ns, ComponentState component, List<LocalRevision> revisions)
     {
-        state.Revisions.Remove(revision);
-        _autoscaler.Unregister(revision.Backend.Name);
-        await _supervisor.RemoveGroupAsync(revision.Group.Name).ConfigureAwait(false);
-        ReconcilerLog.RevisionRemoved(_logger, revision.Name);
-    }
-
-    private async Task RemoveComponentAsync(ServiceState state, string componentKey)
-    {
-        var cs = state.Components[componentKey];
-        state.Components.Remove(componentKey);
-        foreach (var revision in cs.Revisions.ToList())
+        foreach (var revision in revisions)
         {
-            await RemoveRevisionAsync(cs, revision).ConfigureAwait(false);
+            component.Revisions.Remove(revision);
+            _autoscaler.Unregister(revision.Backend.Name);
+            _fetcher.Forget(ns, revision.Name);
+            await _supervisor.RemoveGroupAsync(revision.Group.Name).ConfigureAwait(false);
+            ReconcilerLog.RevisionRemoved(_logger, revision.Name);
         }
     }
 
@@ -397,7 +545,7 @@ public sealed partial class InferenceServiceReconciler : IAsyncDisposable
     /// The predictor's weighted targets: its own revisions, and with <c>spec.canary[]</c> each ready canary its percent
     /// and the stable predictor the rest (KServe's Standard-mode HTTPRoute weights).
     /// </summary>
-    private static List<Ingress.TrafficTarget> PredictorTargets(ComponentState predictor, List<(string Name, ComponentState State, int Percent)> canaries)
+    private static List<Ingress.TrafficTarget> PredictorTargets(ComponentState predictor, List<CanaryComponent> canaries)
     {
         var stable = predictor.Split.Where(s => s.Percent > 0).Select(s => new Ingress.TrafficTarget(s.Revision.Backend, s.Percent)).ToList();
         var ready = canaries.Where(c => c.State.Ready && c.Percent > 0 && c.State.Split.Any(s => s.Percent > 0)).ToList();
@@ -430,32 +578,33 @@ public sealed partial class InferenceServiceReconciler : IAsyncDisposable
         return targets.Where(t => t.Percent > 0).ToList();
     }
 
-    private void UpdateRoutes(
-        string ns,
-        string name,
-        ServiceState state,
-        ComponentState predictor,
-        List<(string Name, ComponentState State, int Percent)> canaries,
-        ComponentState? explainer,
-        bool tagged)
+    private static TrafficSplit? Serving(ComponentState? component)
+    {
+        var serving = component?.Split.Where(s => s.Percent > 0).ToList();
+        return serving is { Count: > 0 } ? new TrafficSplit(serving.Select(s => new Ingress.TrafficTarget(s.Revision.Backend, s.Percent)).ToList()) : null;
+    }
+
+    private void UpdateRoutes(string ns, string name, ServiceState state, List<CanaryComponent> canaries)
     {
         var routes = new List<IngressRoute>();
-        var predictorTargets = PredictorTargets(predictor, canaries);
+        var predictor = state.Components.GetValueOrDefault(Predictor);
+        var transformer = state.Components.GetValueOrDefault(Transformer);
+        var explainer = state.Components.GetValueOrDefault(Explainer);
+        var predictorTargets = predictor is null ? [] : PredictorTargets(predictor, canaries);
         var predictorSplit = predictorTargets.Count > 0 ? new TrafficSplit(predictorTargets) : null;
-        var explainerTargets = explainer?.Split.Where(s => s.Percent > 0).Select(s => new Ingress.TrafficTarget(s.Revision.Backend, s.Percent)).ToList();
-        var explainerSplit = explainerTargets is { Count: > 0 } ? new TrafficSplit(explainerTargets) : null;
+        var transformerSplit = Serving(transformer);
+        var explainerSplit = Serving(explainer);
 
-        // The service host: `:explain` to the explainer when there is one (KServe's VirtualService rule), the rest to the predictor.
+        // The service host (KServe's VirtualService): `:explain` to the explainer, the rest to the transformer or predictor.
         var rules = new List<IngressRule>();
         if (explainerSplit is not null)
         {
             rules.Add(new IngressRule(ExplainPath(), explainerSplit));
         }
 
-        if (predictorSplit is not null)
+        if ((transformer is null ? predictorSplit : transformerSplit) is { } entrySplit)
         {
-            rules.Add(new IngressRule(null, predictorSplit));
-            routes.Add(new IngressRoute(ns, $"{name}-predictor", [Host($"{name}-predictor", ns)], [new IngressRule(null, predictorSplit)]));
+            rules.Add(new IngressRule(null, entrySplit));
         }
 
         if (rules.Count > 0)
@@ -463,17 +612,25 @@ public sealed partial class InferenceServiceReconciler : IAsyncDisposable
             routes.Add(new IngressRoute(ns, name, [Host(name, ns)], rules));
         }
 
-        if (explainerSplit is not null)
+        // Component hosts as KServe exposes them; the predictor also under its cluster-local names (what a transformer calls).
+        if (predictorSplit is not null)
         {
-            routes.Add(new IngressRoute(ns, $"{name}-explainer", [Host($"{name}-explainer", ns)], [new IngressRule(null, explainerSplit)]));
+            var component = $"{name}-{Predictor}";
+            routes.Add(new IngressRoute(ns, component, [Host(component, ns), $"{component}.{ns}", $"{component}.{ns}.svc.cluster.local"], [new IngressRule(null, predictorSplit)]));
         }
 
-        if (tagged)
+        foreach (var (key, split) in new[] { (Transformer, transformerSplit), (Explainer, explainerSplit) })
         {
-            foreach (var (revision, _, tag) in predictor.Split.Where(s => s.Tag is not null))
+            if (split is not null)
             {
-                routes.Add(new IngressRoute(ns, $"{tag}-{name}", [Host($"{tag}-{name}", ns)], [new IngressRule(null, TrafficSplit.To(revision.Backend))]));
+                var component = $"{name}-{key}";
+                routes.Add(new IngressRoute(ns, component, [Host(component, ns)], [new IngressRule(null, split)]));
             }
+        }
+
+        foreach (var (revision, _, tag) in (transformer ?? predictor)?.Split.Where(s => s.Tag is not null) ?? [])
+        {
+            routes.Add(new IngressRoute(ns, $"{tag}-{name}", [Host($"{tag}-{name}", ns)], [new IngressRule(null, TrafficSplit.To(revision.Backend))]));
         }
 
         state.Routes = routes;
@@ -484,99 +641,12 @@ public sealed partial class InferenceServiceReconciler : IAsyncDisposable
     [System.Text.RegularExpressions.GeneratedRegex(@"^/v1/models/[\w-]+:explain$")]
     private static partial System.Text.RegularExpressions.Regex ExplainPath();
 
-    private async Task WriteStatusAsync(
-        ResourceKey key,
-        InferenceService isvc,
-        ServiceState state,
-        ComponentState predictor,
-        List<(string Name, ComponentState State, int Percent)> canaries,
-        ComponentState? explainer,
-        CancellationToken cancellationToken)
+    private async Task WriteStatusAsync(ResourceKey key, JsonNode statusNode, CancellationToken cancellationToken)
     {
-        var old = isvc.Status ?? new InferenceServiceStatus();
-        var latest = predictor.Revisions.LastOrDefault();
-        var predictorReady = predictor.Ready;
-        var explainerReady = explainer?.Ready ?? true;
-        var ingressReady = predictorReady && explainerReady && state.Routes.Count > 0;
-        var now = _time.GetUtcNow().UtcDateTime;
-        var (readyReason, readyMessage) = predictor.NotReadyReason();
-        var ingressReason = !predictorReady ? "Predictor ingress not created" : "Explainer ingress not created";
-        var conditions = new List<Condition>
-        {
-            Condition(old, "PredictorReady", predictorReady, readyReason, readyMessage, now),
-        };
-        if (explainer is not null)
-        {
-            var (reason, message) = explainer.NotReadyReason();
-            conditions.Add(Condition(old, "ExplainerReady", explainerReady, reason, message, now));
-        }
-
-        if (canaries.Count > 0)
-        {
-            var notReady = canaries.Where(c => !c.State.Ready).Select(c => c.Name).ToList();
-            conditions.Add(Condition(old, "CanaryPredictorReady", notReady.Count == 0, "CanariesNotReady", $"canaries not ready: {string.Join(", ", notReady)}", now) with
-            {
-                Reason = notReady.Count == 0 ? "AllCanariesReady" : "CanariesNotReady",
-            });
-        }
-
-        conditions.Add(Condition(old, "IngressReady", ingressReady, ingressReason, null, now));
-        conditions.Add(Condition(old, "LatestDeploymentReady", predictorReady && explainerReady, "PredictorConfigurationReady not ready", null, now));
-        conditions.Add(Condition(old, "RoutesReady", ingressReady, "PredictorRouteReady not ready", null, now));
-        conditions.Add(Condition(old, "Ready", predictorReady && ingressReady, predictorReady ? ingressReason : readyReason, predictorReady ? null : readyMessage, now));
-
-        var host = Host(isvc.Name, key.Namespace);
-        var address = $"http://127.0.0.1:{_options.IngressPort}/{IngressRouter.PathRoot}/{key.Namespace}/{isvc.Name}";
-        var annotations = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (componentKey, cs) in state.Components)
-        {
-            annotations[HashAnnotation(componentKey)] = cs.Hash;
-            if (cs.Revisions.LastOrDefault() is { } created)
-            {
-                annotations[CreatedAnnotation(componentKey)] = created.Name;
-            }
-        }
-
-        var components = new Dictionary<string, ComponentStatusSpec>();
-        if (latest is not null)
-        {
-            components[PredictorKey] = ComponentStatus(isvc.Name, key.Namespace, "predictor", predictor);
-        }
-
-        if (explainer?.Revisions.Count > 0)
-        {
-            components[ExplainerKey] = ComponentStatus(isvc.Name, key.Namespace, "explainer", explainer);
-        }
-
-        var status = old with
-        {
-            ObservedGeneration = isvc.Metadata.Generation,
-            Conditions = conditions,
-            Url = predictorReady ? $"http://{host}" : null,
-            Address = predictorReady ? new Addressable { Url = address } : null,
-            DeploymentMode = DeploymentMode(isvc),
-            Annotations = annotations,
-            Components = components.Count == 0 ? null : components,
-            CanaryStatuses = canaries.Count == 0 ? null : canaries.Select(c => new CanaryStatus
-            {
-                Name = c.Name,
-                Ready = c.State.Ready,
-                TrafficPercent = c.Percent,
-                ModelStatus = ModelStatus(c.State),
-            }).ToList(),
-            ModelStatus = ModelStatus(predictor),
-        };
-
-        var statusNode = KubeJson.SerializeToNode(status);
         for (var attempt = 0; attempt < 5; attempt++)
         {
             var current = await _store.GetAsync(key, cancellationToken).ConfigureAwait(false);
-            if (current is null)
-            {
-                return;
-            }
-
-            if (JsonNode.DeepEquals(current["status"], statusNode))
+            if (current is null || JsonNode.DeepEquals(current["status"], statusNode))
             {
                 return;
             }
@@ -594,93 +664,36 @@ public sealed partial class InferenceServiceReconciler : IAsyncDisposable
         }
     }
 
-    private ComponentStatusSpec ComponentStatus(string name, string ns, string component, ComponentState cs)
-    {
-        var latest = cs.Revisions.Last();
-        return new ComponentStatusSpec
-        {
-            LatestCreatedRevision = latest.Name,
-            LatestReadyRevision = cs.Revisions.LastOrDefault(r => r.EverReady)?.Name,
-            LatestRolledoutRevision = cs.LatestRolledOut,
-            PreviousRolledoutRevision = cs.PreviousRolledOut,
-            Url = cs.Ready ? $"http://{Host($"{name}-{component}", ns)}" : null,
-            Traffic = cs.Split.Where(s => s.Percent > 0 || s.Tag is not null).Select(s => new IsvcTraffic
-            {
-                RevisionName = s.Revision.Name,
-                LatestRevision = s.Revision == latest,
-                Percent = s.Percent,
-                Tag = s.Tag,
-                Url = s.Tag is null ? null : $"http://{Host($"{s.Tag}-{name}", ns)}",
-            }).ToList(),
-        };
-    }
-
-    private static ModelStatus ModelStatus(ComponentState cs)
-    {
-        var ready = cs.Ready;
-        var failed = cs.FailureReason is not null;
-        return new ModelStatus
-        {
-            TransitionStatus = failed ? "BlockedByFailedLoad" : ready ? "UpToDate" : "InProgress",
-            States = new ModelRevisionStates
-            {
-                ActiveModelState = ready ? "Loaded" : string.Empty,
-                TargetModelState = failed ? "FailedToLoad" : ready ? "Loaded" : "Loading",
-            },
-            LastFailureInfo = failed ? new FailureInfo { Reason = cs.FailureReason, Message = cs.FailureMessage } : null,
-            Copies = new ModelCopies { FailedCopies = 0, TotalCopies = cs.Revisions.LastOrDefault()?.Group.Ready.Length ?? 0 },
-        };
-    }
-
-    /// <summary><c>status.deploymentMode</c>: Standard when the annotation says so (legacy RawDeployment too), else Knative.</summary>
-    private static string DeploymentMode(InferenceService isvc) =>
-        isvc.GetAnnotation("serving.kserve.io/deploymentMode") is "Standard" or "RawDeployment" ? "Standard" : "Knative";
-
-    private static Condition Condition(InferenceServiceStatus old, string type, bool ready, string reason, string? message, DateTime now)
-    {
-        var status = ready ? "True" : "False";
-        var previous = old.Conditions?.FirstOrDefault(c => c.Type == type);
-        return new Condition
-        {
-            Type = type,
-            Status = status,
-            LastTransitionTime = previous?.Status == status ? previous.LastTransitionTime : now,
-            Reason = ready ? null : reason,
-            Message = ready ? null : message,
-        };
-    }
-
     private async Task TeardownAsync(string ns, string name, ServiceState state)
     {
         _services.Remove((ns, name));
         _router.Update(_services.Values.SelectMany(s => s.Routes));
-        foreach (var componentKey in state.Components.Keys.ToList())
+        foreach (var component in state.Components.Values)
         {
-            await RemoveComponentAsync(state, componentKey).ConfigureAwait(false);
+            await RemoveRevisionsAsync(ns, component, component.Revisions.ToList()).ConfigureAwait(false);
         }
     }
 
+    /// <summary>
+    /// How a transformer reaches the predictor: through the ingress (traffic split, activator and autoscaling apply),
+    /// by path because nothing resolves cluster host names here. KServe transformers build
+    /// <c>http://{predictor_host}/v1/models/{name}:predict</c>, which this form keeps working.
+    /// </summary>
+    private string PredictorHost(string ns, string name) =>
+        $"127.0.0.1:{_options.IngressPort}/{IngressRouter.PathRoot}/{ns}/{name}-{Predictor}";
+
     private string Host(string name, string ns) => $"{name}.{ns}.{_options.IngressDomain}";
 
-    /// <summary>Where components reach the predictor (KServe's <c>--predictor_host</c>): the ingress, by path, so no DNS is needed.</summary>
-    private string PredictorHost(string ns, string name) => $"127.0.0.1:{_options.IngressPort}/{IngressRouter.PathRoot}/{ns}/{name}-predictor";
-
-    private static string CanaryKey(string canaryName) => $"canary-{canaryName}";
-
-    private static string HashAnnotation(string componentKey) => $"serving.servesharp.io/{componentKey}-revision-hash";
-
-    private static string CreatedAnnotation(string componentKey) => $"serving.servesharp.io/{componentKey}-latest-created";
-
-    /// <summary>Hash of what makes a new revision: the component spec minus traffic and scaling fields.</summary>
-    private static string HashOf(JsonNode? component)
+    /// <summary>Hash of what makes a new revision: the component minus traffic and scaling fields.</summary>
+    private static string Hash(JsonObject component)
     {
-        var spec = component?.DeepClone() as JsonObject ?? new JsonObject();
+        var copy = (JsonObject)component.DeepClone();
         foreach (var field in new[] { "canaryTrafficPercent", "minReplicas", "maxReplicas", "scaleTarget", "scaleMetric" })
         {
-            spec.Remove(field);
+            copy.Remove(field);
         }
 
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(spec.ToJsonString())))[..16];
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(copy.ToJsonString())))[..16];
     }
 
     private static int RevisionNumber(string? revision) =>
@@ -692,44 +705,19 @@ public sealed partial class InferenceServiceReconciler : IAsyncDisposable
         public Dictionary<string, ComponentState> Components { get; } = new(StringComparer.Ordinal);
 
         public List<IngressRoute> Routes { get; set; } = [];
-    }
 
-    /// <summary>One component's revisions (predictor, explainer, a Standard-mode canary), traffic and last failure.</summary>
-    private sealed class ComponentState(string revisionPrefix, string? restoredCreated, string? restoredHash)
-    {
-        public string RevisionPrefix { get; } = revisionPrefix;
+        /// <summary>True once revisions recorded by an earlier daemon were brought back.</summary>
+        public bool Restored { get; set; }
 
-        public string? RestoredCreated { get; } = restoredCreated;
-
-        public string? RestoredHash { get; } = restoredHash;
-
-        public List<LocalRevision> Revisions { get; } = [];
-
-        public List<(LocalRevision Revision, int Percent, string? Tag)> Split { get; set; } = [];
-
-        public string Hash { get; set; } = string.Empty;
-
-        public string? LatestRolledOut { get; set; }
-
-        public string? PreviousRolledOut { get; set; }
-
-        public int NextNumber { get; set; }
-
-        public AutoscalerSpec? Scaling { get; set; }
-
-        public string? FailureReason { get; set; }
-
-        public string? FailureMessage { get; set; }
-
-        /// <summary>Ready: no failure and the latest revision had a ready replica.</summary>
-        public bool Ready => FailureReason is null && Revisions.LastOrDefault() is { EverReady: true };
-
-        public (string Reason, string Message) NotReadyReason()
+        public ComponentState Component(string name, string revisionPrefix)
         {
-            var latest = Revisions.LastOrDefault();
-            return (
-                FailureReason ?? (latest is null ? "RevisionMissing" : "RevisionNotReady"),
-                FailureMessage ?? (latest is null ? "no revision has been created" : $"revision {latest.Name} has no ready replica yet"));
+            if (!Components.TryGetValue(name, out var component))
+            {
+                component = new ComponentState(name, revisionPrefix);
+                Components[name] = component;
+            }
+
+            return component;
         }
     }
 }

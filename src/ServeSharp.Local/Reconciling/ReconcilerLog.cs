@@ -15,4 +15,13 @@ internal static partial class ReconcilerLog
 
     [LoggerMessage(4, LogLevel.Information, "Removed revision {Revision}")]
     public static partial void RevisionRemoved(ILogger logger, string revision);
+
+    [LoggerMessage(5, LogLevel.Warning, "Model of revision {Revision}: {Message}; retrying in {Delay}")]
+    public static partial void FetchFailed(ILogger logger, string revision, string message, TimeSpan delay);
+
+    [LoggerMessage(6, LogLevel.Information, "Restored revision {Revision} of {Service}")]
+    public static partial void RevisionRestored(ILogger logger, string revision, string service);
+
+    [LoggerMessage(7, LogLevel.Warning, "Could not restore revision {Revision}: {Message}")]
+    public static partial void RestoreFailed(ILogger logger, string revision, string message);
 }

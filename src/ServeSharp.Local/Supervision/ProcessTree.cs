@@ -65,6 +65,13 @@ internal static partial class ProcessTree
     /// <summary>The process start time in clock ticks since boot (/proc/pid/stat field 22), or null.</summary>
     public static long? StartTicks(int pid) => ReadStat(pid)?.StartTicks;
 
+    /// <summary>
+    /// True while the process that started at <paramref name="startTicks"/> still runs. A zombie (killed, waiting to be
+    /// reaped by its parent or by init) does not run any more.
+    /// </summary>
+    public static bool IsRunning(int pid, long startTicks) =>
+        ReadStat(pid) is { } stat && stat.StartTicks == startTicks && stat.State != 'Z' && stat.State != 'X';
+
     /// <summary>Kills <paramref name="pid"/> if it still is the process that started at <paramref name="startTicks"/>.</summary>
     public static void KillIfSame(int pid, long startTicks)
     {
@@ -88,7 +95,7 @@ internal static partial class ProcessTree
         }
     }
 
-    private static (int ParentPid, long StartTicks)? ReadStat(int pid)
+    private static (int ParentPid, long StartTicks, char State)? ReadStat(int pid)
     {
         string text;
         try
@@ -117,7 +124,8 @@ internal static partial class ProcessTree
         return fields.Length > 19
             && int.TryParse(fields[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var ppid)
             && long.TryParse(fields[19], NumberStyles.Integer, CultureInfo.InvariantCulture, out var start)
-            ? (ppid, start)
+            && fields[0].Length == 1
+            ? (ppid, start, fields[0][0])
             : null;
     }
 

@@ -402,6 +402,13 @@ internal sealed partial class Replica
         {
             ProcessTree.KillIfSame(pid, start);
         }
+
+        // SIGKILL is asynchronous: wait (bounded) until the processes are really gone, so "stopped" means stopped.
+        var deadline = _time.GetUtcNow() + TimeSpan.FromSeconds(2);
+        while (tree.Any(d => ProcessTree.IsRunning(d.Pid, d.Start)) && _time.GetUtcNow() < deadline)
+        {
+            Thread.Sleep(10);
+        }
     }
 
     private TimeSpan Backoff(int crashes)

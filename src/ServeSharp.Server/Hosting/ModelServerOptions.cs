@@ -32,6 +32,9 @@ public sealed class ModelServerOptions
     /// <summary>Log one line per inference request with its x-request-id and timings (KServe's latency log).</summary>
     public bool EnableLatencyLogging { get; set; }
 
+    /// <summary>How V1 answers to CloudEvent requests are labelled (KServe's <c>CE_TYPE</c>, <c>CE_SOURCE</c>, <c>CE_MERGE</c>).</summary>
+    public Rest.CloudEvents.CloudEventOptions CloudEvents { get; set; } = new();
+
     /// <summary>
     /// Directory whose subdirectories are models (<c>{root}/{name}</c>): used by repository load requests for models
     /// the server does not know yet. Null disables loading unknown names.

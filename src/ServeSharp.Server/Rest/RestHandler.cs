@@ -10,6 +10,7 @@ using ServeSharp.Protocol.V2;
 using ServeSharp.Server.Hosting;
 using ServeSharp.Server.Logging;
 using ServeSharp.Server.Metrics;
+using ServeSharp.Server.Rest.CloudEvents;
 
 namespace ServeSharp.Server.Rest;
 
@@ -36,9 +37,11 @@ internal sealed class RestHandler
     private readonly ServerMetrics _metrics;
     private readonly ModelServerOptions _options;
     private readonly ILogger<RestHandler> _logger;
+    private readonly TimeProvider _time;
 
-    public RestHandler(DataPlane dataPlane, ServerMetrics metrics, ModelServerOptions options, ILogger<RestHandler> logger)
+    public RestHandler(DataPlane dataPlane, ServerMetrics metrics, ModelServerOptions options, TimeProvider time, ILogger<RestHandler> logger)
     {
+        _time = time;
         _dataPlane = dataPlane;
         _metrics = metrics;
         _options = options;
@@ -185,9 +188,13 @@ internal sealed class RestHandler
         var start = Stopwatch.GetTimestamp();
         var headers = new HeaderView(context.Request.Headers);
         var contentType = context.Request.ContentType;
-        var request = IsJsonContentType(contentType) || IsCurlFormJson(contentType, body.WrittenSpan)
-            ? V1RequestDecoder.Decode(body.WrittenSpan, name, headers)
-            : V1RequestDecoder.FromRawBody(body.WrittenSpan, contentType!, name, headers);
+        var bodyIsJson = IsJsonContentType(contentType) || IsCurlFormJson(contentType, body.WrittenSpan);
+        var cloudEvent = CloudEventRequest.Read(context.Request.Headers, contentType, bodyIsJson, body.WrittenSpan);
+        var payload = body.WrittenSpan.Slice(cloudEvent.DataStart, cloudEvent.DataLength);
+        var isJson = cloudEvent.Mode == CloudEventMode.Binary ? cloudEvent.DataIsJson : bodyIsJson;
+        var request = isJson
+            ? V1RequestDecoder.Decode(payload, name, headers)
+            : V1RequestDecoder.FromRawBody(payload, contentType ?? "application/octet-stream", name, headers);
         var decoded = Stopwatch.GetTimestamp();
         var response = explain
             ? await _dataPlane.ExplainAsync(request, context.RequestAborted).ConfigureAwait(false)
@@ -203,8 +210,16 @@ internal sealed class RestHandler
             V1ResponseEncoder.EncodePredictions(response, output);
         }
 
+        var responseType = JsonContentType;
+        using var eventOutput = cloudEvent.AnswerAsEvent ? new PooledBufferWriter() : null;
+        if (eventOutput is not null)
+        {
+            responseType = CloudEventResponse.Write(
+                cloudEvent, _options.CloudEvents, name, _time.GetUtcNow(), output.WrittenSpan, context.Response.Headers, eventOutput);
+        }
+
         Observe(name, start, decoded, predicted, explain, requestId);
-        return await WriteAsync(context, 200, JsonContentType, output.WrittenMemory).ConfigureAwait(false);
+        return await WriteAsync(context, 200, responseType, (eventOutput ?? output).WrittenMemory).ConfigureAwait(false);
     }
 
     private async Task<int> IndexAsync(HttpContext context)

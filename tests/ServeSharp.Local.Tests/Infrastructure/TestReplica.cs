@@ -5,7 +5,7 @@ namespace ServeSharp.Local.Tests.Infrastructure;
 /// <summary>Locates the built test replica app and makes process templates that run it.</summary>
 public static class TestReplica
 {
-    public static string DllPath { get; } = Locate();
+    public static string DllPath { get; } = BuiltApps.Locate("tests/ServeSharp.Local.TestReplica", "ServeSharp.Local.TestReplica.dll");
 
     /// <summary>A template running the test replica on $(PORT) with id $(REPLICA_ID) plus extra args.</summary>
     public static ProcessTemplate Template(ReadinessProbe? probe = null, IReadOnlyDictionary<string, string>? env = null, params string[] extraArgs) =>
@@ -26,15 +26,4 @@ public static class TestReplica
             null,
             ["http", "grpc"],
             ReadinessProbe.Tcp);
-
-    private static string Locate()
-    {
-        // tests/ServeSharp.Local.Tests/bin/<Config>/net10.0/ → tests/ServeSharp.Local.TestReplica/bin/<Config>/net10.0/
-        var baseDir = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var tfm = baseDir.Name;
-        var config = baseDir.Parent!.Name;
-        var testsDir = baseDir.Parent.Parent!.Parent!.Parent!.FullName;
-        var path = Path.Combine(testsDir, "ServeSharp.Local.TestReplica", "bin", config, tfm, "ServeSharp.Local.TestReplica.dll");
-        return File.Exists(path) ? path : throw new FileNotFoundException($"Test replica not built at {path}");
-    }
 }

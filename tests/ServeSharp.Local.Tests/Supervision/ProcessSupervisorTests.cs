@@ -36,14 +36,16 @@ public sealed class ProcessSupervisorTests : IAsyncLifetime
         TimeProvider.System,
         NullLogger<ProcessSupervisor>.Instance);
 
+    /// <summary>Running, as opposed to gone or a zombie (dead, waiting for its parent or init to reap it).</summary>
     private static bool IsAlive(int pid)
     {
         try
         {
-            using var p = Process.GetProcessById(pid);
-            return !p.HasExited;
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var state = stat[(stat.LastIndexOf(')') + 2)..][0];
+            return state is not ('Z' or 'X');
         }
-        catch (ArgumentException)
+        catch (IOException)
         {
             return false;
         }

@@ -53,6 +53,12 @@ public sealed class ClassLabels
         }
     }
 
+    /// <summary>The response datatype of these labels.</summary>
+    public TensorDataType DataType => _longs is not null ? TensorDataType.Int64
+        : _doubles is not null ? TensorDataType.FP64
+        : _bools is not null ? TensorDataType.Bool
+        : TensorDataType.Bytes;
+
     /// <summary>Number of classes.</summary>
     public int Count { get; }
 

@@ -47,6 +47,14 @@ public sealed class SkObject
         _ => throw WrongType(name, "a numpy array or None"),
     };
 
+    /// <summary>An ndarray attribute that must be present but may be None (null).</summary>
+    public NdArray? ArrayOrNone(string name) => Get(name) switch
+    {
+        NdArray a => a,
+        null => null,
+        _ => throw WrongType(name, "a numpy array or None"),
+    };
+
     /// <summary>A float attribute (numpy scalars and Python ints accepted).</summary>
     public double Double(string name) => ToDouble(Get(name)) ?? throw WrongType(name, "a number");
 

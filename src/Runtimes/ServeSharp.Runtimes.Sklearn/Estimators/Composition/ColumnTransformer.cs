@@ -37,7 +37,7 @@ public sealed class ColumnTransformer : ITransformer
             _parts.Add(new Part(name, columns, transformer));
         }
 
-        if (est.GetOr("transformer_weights", null) is PyDict { Count: > 0 })
+        if (est.Get("transformer_weights") is PyDict { Count: > 0 })
         {
             throw est.Unsupported("transformer_weights");
         }

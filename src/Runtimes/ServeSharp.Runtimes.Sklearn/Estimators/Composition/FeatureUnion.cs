@@ -10,7 +10,7 @@ public sealed class FeatureUnion : ITransformer
     /// <summary>Builds the transformers through <paramref name="factory"/>.</summary>
     public FeatureUnion(SkObject est, EstimatorFactory factory, int depth)
     {
-        var weights = est.GetOr("transformer_weights", null) as PyDict;
+        var weights = est.Get("transformer_weights") as PyDict;
         foreach (var item in est.List("transformer_list"))
         {
             if (item is not PyTuple { Count: 2 } t || t[0] is not string name)

@@ -148,8 +148,8 @@ public sealed class LinearClassifier : IPredictor
 
     private static bool IsOvr(SkObject est)
     {
-        var multi = est.GetOr("multi_class", "auto") as string;
-        var solver = est.GetOr("solver", "lbfgs") as string;
+        var multi = est.String("multi_class");
+        var solver = est.String("solver");
         return multi is "ovr" or "warn"
             || (multi == "auto" && (est.Array("classes_").Count <= 2 || solver is "liblinear" or "newton-cholesky"));
     }

@@ -36,7 +36,7 @@ public sealed class KNeighbors : IPredictor
         var y = est.Array("_y");
         if (classifier)
         {
-            if (est.GetOr("outputs_2d_", false) is true)
+            if (est.Bool("outputs_2d_"))
             {
                 throw est.Unsupported("multi-output classification");
             }

@@ -27,8 +27,8 @@ internal sealed class NeighborSearch
         _data = fitX.ToDoubles();
         _features = (int)fitX.Shape[1];
         Samples = (int)fitX.Shape[0];
-        var metric = est.GetOr("effective_metric_", "euclidean") as string;
-        var parameters = est.GetOr("effective_metric_params_", null) as PyDict;
+        var metric = est.String("effective_metric_");
+        var parameters = est.Get("effective_metric_params_") as PyDict;
         _p = metric switch
         {
             "euclidean" or "l2" => 2,
@@ -43,7 +43,7 @@ internal sealed class NeighborSearch
             throw est.Unsupported("metric parameters other than p");
         }
 
-        if (est.GetOr("_fit_method", null) is "kd_tree" && est.GetOr("_tree", null) is PyInstance { State: PyTuple state } && state.Count >= 4
+        if (est.String("_fit_method") is "kd_tree" && est.Get("_tree") is PyInstance { State: PyTuple state } && state.Count >= 4
             && state[1] is NdArray idx && state[2] is NdArray nodeData && state[3] is NdArray bounds)
         {
             _idxArray = idx.ToLongs();

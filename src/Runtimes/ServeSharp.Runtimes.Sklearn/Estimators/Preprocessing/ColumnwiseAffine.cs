@@ -35,7 +35,7 @@ public sealed class ColumnwiseAffine : ITransformer
             case "MinMaxScaler":
                 _multiply = est.Array("scale_").ToDoubles();
                 _add = est.Array("min_").ToDoubles();
-                if (est.GetOr("clip", false) is true)
+                if (est.Bool("clip"))
                 {
                     var range = est.List("feature_range");
                     _clip = (SkObject.ToDouble(range[0]) ?? 0, SkObject.ToDouble(range[1]) ?? 1);

@@ -13,7 +13,7 @@ public sealed class FunctionTransformer : ITransformer
     /// <summary>Reads <c>func</c>.</summary>
     public FunctionTransformer(SkObject est)
     {
-        if (est.GetOr("kw_args", null) is PyDict { Count: > 0 })
+        if (est.Get("kw_args") is PyDict { Count: > 0 })
         {
             throw est.Unsupported("kw_args");
         }

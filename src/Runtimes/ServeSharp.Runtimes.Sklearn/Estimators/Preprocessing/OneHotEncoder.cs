@@ -7,27 +7,28 @@ namespace ServeSharp.Runtimes.Sklearn.Estimators.Preprocessing;
 /// <summary>
 /// sklearn.preprocessing.OneHotEncoder (dense output; scikit-learn's sparse output has the same values): one 0/1
 /// column per category, minus the dropped one (<c>drop_idx_</c>); unknown categories are an error or all zeros
-/// (handle_unknown='ignore').
+/// (handle_unknown='ignore'). With infrequent categories (min_frequency / max_categories) the infrequent ones share
+/// one column (<c>_default_to_infrequent_mappings</c>), and handle_unknown='infrequent_if_exist' puts unknown values
+/// there too, as 1.2's <c>_map_infrequent_categories</c> does.
 /// </summary>
 public sealed class OneHotEncoder : ITransformer
 {
     private readonly CategoryLookup[] _categories;
     private readonly int[] _drop;
     private readonly bool _ignoreUnknown;
+    private readonly bool _unknownToInfrequent;
+    private readonly int[]?[] _toInfrequent;
+    private readonly int[] _firstInfrequent;
+    private readonly int[] _outputs;
     private readonly int _width;
 
     /// <summary>Reads the fitted attributes.</summary>
     public OneHotEncoder(SkObject est)
     {
-        if (est.GetOr("_infrequent_enabled", false) is true)
-        {
-            throw est.Unsupported("infrequent categories (min_frequency / max_categories)");
-        }
-
         _categories = est.List("categories_").Select(c => new CategoryLookup(c as NdArray ?? throw est.WrongType("categories_", "a list of arrays"))).ToArray();
         _drop = new int[_categories.Length];
         Array.Fill(_drop, -1);
-        if (est.ArrayOrNull("drop_idx_") is { } drops)
+        if (est.ArrayOrNone("drop_idx_") is { } drops)
         {
             var items = drops.ToObjects();
             for (var i = 0; i < items.Length; i++)
@@ -36,8 +37,43 @@ public sealed class OneHotEncoder : ITransformer
             }
         }
 
-        _ignoreUnknown = est.String("handle_unknown") is "ignore" or "infrequent_if_exist";
-        _width = _categories.Select((c, i) => c.Count - (_drop[i] >= 0 ? 1 : 0)).Sum();
+        var handleUnknown = est.String("handle_unknown");
+        _ignoreUnknown = handleUnknown is "ignore" or "infrequent_if_exist";
+        _unknownToInfrequent = handleUnknown == "infrequent_if_exist";
+        _toInfrequent = new int[]?[_categories.Length];
+        _firstInfrequent = new int[_categories.Length];
+        Array.Fill(_firstInfrequent, -1);
+        if (est.Bool("_infrequent_enabled"))
+        {
+            var infrequent = est.List("_infrequent_indices");
+            var mappings = est.List("_default_to_infrequent_mappings");
+            if (infrequent.Count != _categories.Length || mappings.Count != _categories.Length)
+            {
+                throw est.WrongType("_infrequent_indices", $"one entry per feature ({_categories.Length})");
+            }
+
+            for (var j = 0; j < _categories.Length; j++)
+            {
+                _firstInfrequent[j] = infrequent[j] is NdArray { Count: > 0 } idx ? (int)idx.ToLongs()[0] : -1;
+                _toInfrequent[j] = mappings[j] is NdArray map ? map.ToLongs().Select(v => checked((int)v)).ToArray() : null;
+                if (_toInfrequent[j] is { } m && m.Length != _categories[j].Count)
+                {
+                    throw est.WrongType("_default_to_infrequent_mappings", $"{_categories[j].Count} entries for feature {j}");
+                }
+            }
+
+            _outputs = est.List("_n_features_outs").Select(v => checked((int)(SkObject.ToDouble(v) ?? -1))).ToArray();
+            if (_outputs.Length != _categories.Length || _outputs.Any(o => o < 0))
+            {
+                throw est.WrongType("_n_features_outs", $"{_categories.Length} column counts");
+            }
+        }
+        else
+        {
+            _outputs = _categories.Select((c, i) => c.Count - (_drop[i] >= 0 ? 1 : 0)).ToArray();
+        }
+
+        _width = _outputs.Sum();
     }
 
     /// <inheritdoc />
@@ -54,17 +90,26 @@ public sealed class OneHotEncoder : ITransformer
             for (var i = 0; i < n; i++)
             {
                 var k = cats.Find(col, i);
-                if (k < 0)
+                var known = k >= 0;
+                if (!known && !_ignoreUnknown)
                 {
-                    if (!_ignoreUnknown)
-                    {
-                        throw InferenceException.InvalidInput(
-                            $"Found unknown categories [{CategoryLookup.Describe(col, i)}] in column {j} during transform");
-                    }
+                    throw InferenceException.InvalidInput(
+                        $"Found unknown categories [{CategoryLookup.Describe(col, i)}] in column {j} during transform");
+                }
 
+                if (!known && _firstInfrequent[j] >= 0)
+                {
+                    k = _firstInfrequent[j];
+                    known = _unknownToInfrequent;
+                }
+
+                if (!known)
+                {
                     continue;
                 }
 
+                // drop_idx_ counts in the grouped categories (infrequent ones as one).
+                k = _toInfrequent[j] is { } mapping ? mapping[k] : k;
                 if (k == _drop[j])
                 {
                     continue;
@@ -74,7 +119,7 @@ public sealed class OneHotEncoder : ITransformer
                 result[i * _width + offset + position] = 1.0;
             }
 
-            offset += cats.Count - (_drop[j] >= 0 ? 1 : 0);
+            offset += _outputs[j];
         }
 
         return FeatureFrame.FromMatrix(result, n, _width);

@@ -24,8 +24,8 @@ public sealed class OrdinalEncoder : ITransformer
             _unknownValue = SkObject.ToDouble(est.Get("unknown_value")) ?? double.NaN;
         }
 
-        _encodedMissing = SkObject.ToDouble(est.GetOr("encoded_missing_value", double.NaN)) ?? double.NaN;
-        if (est.GetOr("_missing_indices", null) is Pickle.PyDict missing)
+        _encodedMissing = SkObject.ToDouble(est.Get("encoded_missing_value")) ?? double.NaN;
+        if (est.Get("_missing_indices") is Pickle.PyDict missing)
         {
             foreach (var (k, v) in missing.Entries)
             {

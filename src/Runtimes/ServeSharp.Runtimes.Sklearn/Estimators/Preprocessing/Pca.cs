@@ -18,7 +18,7 @@ public sealed class Pca : ITransformer
         _components = comps.ToDoubles();
         _outputs = (int)comps.Shape[0];
         _features = (int)comps.Shape[1];
-        _mean = est.ArrayOrNull("mean_")?.ToDoubles();
+        _mean = est.Array("mean_").ToDoubles();
         if (est.Bool("whiten"))
         {
             _whitenScale = est.Array("explained_variance_").ToDoubles().Select(Math.Sqrt).ToArray();

@@ -32,7 +32,7 @@ public sealed class SimpleImputer : ITransformer
         {
             _stats = statistics.ToDoubles();
             var strategy = est.String("strategy");
-            if (strategy != "constant" && est.GetOr("keep_empty_features", false) is not true && _stats.Any(double.IsNaN))
+            if (strategy != "constant" && !est.Bool("keep_empty_features") && _stats.Any(double.IsNaN))
             {
                 _keep = Enumerable.Range(0, _stats.Length).Where(j => !double.IsNaN(_stats[j])).ToArray();
             }

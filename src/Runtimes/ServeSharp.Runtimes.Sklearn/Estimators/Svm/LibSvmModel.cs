@@ -23,7 +23,7 @@ internal sealed class LibSvmModel
 
     public LibSvmModel(SkObject est, int classes)
     {
-        if (est.GetOr("_sparse", false) is true)
+        if (est.Bool("_sparse"))
         {
             throw est.Unsupported("a model fitted on sparse data");
         }

@@ -18,15 +18,15 @@ public sealed class SupportVectorClassifier : IPredictor
     {
         _classes = new ClassLabels(est.Array("classes_"), est.ClassName);
         _svm = new LibSvmModel(est, _classes.Count);
-        var breakTies = est.GetOr("break_ties", false) is true;
-        var shape = est.GetOr("decision_function_shape", "ovr") as string;
+        var breakTies = est.Bool("break_ties");
+        var shape = est.StringOrNull("decision_function_shape");
         if (breakTies && shape == "ovo")
         {
             throw est.Unsupported("break_ties with decision_function_shape='ovo' (scikit-learn refuses it too)");
         }
 
         _breakTiesOvr = breakTies && shape == "ovr" && _classes.Count > 2;
-        _probability = est.GetOr("probability", false) is true && _svm.HasProbability;
+        _probability = est.Bool("probability") && _svm.HasProbability;
     }
 
     /// <inheritdoc />

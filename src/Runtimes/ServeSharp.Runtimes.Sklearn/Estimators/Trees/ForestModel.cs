@@ -1,4 +1,5 @@
 using ServeSharp.Abstractions;
+using ServeSharp.Runtimes.Sklearn.Numpy;
 using ServeSharp.Runtimes.Sklearn.Pickle;
 using ServeSharp.Runtimes.Trees.Engine;
 
@@ -7,23 +8,22 @@ namespace ServeSharp.Runtimes.Sklearn.Estimators.Trees;
 /// <summary>
 /// DecisionTree*, ExtraTree*, RandomForest*, ExtraTrees* on the shared tree engine: features rounded to float32,
 /// <c>x &lt;= threshold</c> goes left; classifiers average per-tree normalised class frequencies (predict_proba) and
-/// take the argmax; regressors average leaf values.
+/// take the argmax; regressors average leaf values. Fitted on a 2-D y (n_outputs_ &gt; 1), every output is predicted
+/// side by side: [rows, n_outputs] labels (each output with its own classes_) or values.
 /// </summary>
 public sealed class ForestModel : IPredictor
 {
     private readonly TreeEnsemble _ensemble;
-    private readonly ClassLabels? _classes;
+    private readonly ClassLabels[]? _classes;
     private readonly int _features;
+    private readonly int _outputs;
+    private readonly int _classesPerOutput;
 
     /// <summary>Builds the ensemble from a single tree (<paramref name="forest"/> false) or a forest's estimators_.</summary>
     public ForestModel(SkObject est, bool classifier, bool forest)
     {
         _features = (int)est.Long("n_features_in_");
-        if (est.GetOr("n_outputs_", 1L) is long outputs && outputs != 1)
-        {
-            throw est.Unsupported("multi-output models");
-        }
-
+        _outputs = checked((int)est.Long("n_outputs_"));
         var trees = forest
             ? est.List("estimators_").Select(t => SklearnTree.Read(t is PyInstance i ? new SkObject(i) : throw est.WrongType("estimators_", "a list of trees"))).ToList()
             : [SklearnTree.Read(est)];
@@ -32,8 +32,29 @@ public sealed class ForestModel : IPredictor
             throw est.WrongType("estimators_", "a non-empty list");
         }
 
-        var width = classifier ? (_classes = new ClassLabels(est.Array("classes_"), est.ClassName)).Count : 1;
-        var builder = new TreeEnsembleBuilder(_features, width)
+        _classesPerOutput = trees[0].ClassesPerOutput;
+        if (trees.Any(t => t.Outputs != _outputs || t.ClassesPerOutput != _classesPerOutput))
+        {
+            throw est.WrongType("estimators_", $"trees with {_outputs} outputs of {_classesPerOutput} values");
+        }
+
+        if (classifier)
+        {
+            _classes = _outputs == 1
+                ? [new ClassLabels(est.Array("classes_"), est.ClassName)]
+                : est.List("classes_").Select(c => new ClassLabels(c as NdArray ?? throw est.WrongType("classes_", "a list of arrays"), est.ClassName)).ToArray();
+            if (_classes.Length != _outputs || _classes.Any(c => c.Count > _classesPerOutput) || (_outputs == 1 && _classes[0].Count != _classesPerOutput))
+            {
+                throw est.WrongType("classes_", $"{_outputs} class lists of at most {_classesPerOutput} classes");
+            }
+
+            if (_classes.Any(c => c.DataType != _classes[0].DataType))
+            {
+                throw est.Unsupported("outputs whose class labels have different types");
+            }
+        }
+
+        var builder = new TreeEnsembleBuilder(_features, _outputs * _classesPerOutput)
         {
             Comparison = SplitComparison.LessOrEqual,
             CastFeaturesToFloat32 = true,
@@ -42,7 +63,7 @@ public sealed class ForestModel : IPredictor
         };
         foreach (var t in trees)
         {
-            builder.AddTree(classifier ? t.WithLeaves(t.NormalizedValues(width), width) : t.WithLeaves(LeafColumn(t), 1));
+            builder.AddTree(t.WithLeaves(classifier ? t.NormalizedValues() : t.Values, t.Width));
         }
 
         _ensemble = builder.Build();
@@ -52,7 +73,11 @@ public sealed class ForestModel : IPredictor
     public int? FeatureCount => _features;
 
     /// <inheritdoc />
-    public bool HasPredictProba => _classes is not null;
+    /// <remarks>
+    /// A multi-output classifier's predict_proba is a list of arrays, one per output, which no response tensor
+    /// holds; such models answer with predict.
+    /// </remarks>
+    public bool HasPredictProba => _classes is not null && _outputs == 1;
 
     /// <inheritdoc />
     public Tensor Predict(FeatureFrame x, string outputName)
@@ -60,24 +85,53 @@ public sealed class ForestModel : IPredictor
         var raw = Raw(x);
         if (_classes is null)
         {
-            return Tensor.Create(outputName, [x.Rows], raw);
+            return Tensor.Create(outputName, _outputs == 1 ? [x.Rows] : [x.Rows, _outputs], raw);
         }
 
-        var k = _classes.Count;
-        var idx = new int[x.Rows];
-        for (var i = 0; i < x.Rows; i++)
+        var width = _outputs * _classesPerOutput;
+        var perOutput = new Tensor[_outputs];
+        for (var o = 0; o < _outputs; o++)
         {
-            idx[i] = VectorMath.ArgMax(raw.AsSpan(i * k, k));
+            var idx = new int[x.Rows];
+            var classes = _classes[o].Count;
+            for (var i = 0; i < x.Rows; i++)
+            {
+                idx[i] = VectorMath.ArgMax(raw.AsSpan(i * width + o * _classesPerOutput, classes));
+            }
+
+            perOutput[o] = _classes[o].Take(idx, outputName);
         }
 
-        return _classes.Take(idx, outputName);
+        return _outputs == 1 ? perOutput[0] : SideBySide(perOutput, x.Rows, outputName);
     }
 
     /// <inheritdoc />
     public double[] PredictProba(FeatureFrame x, out int classes)
     {
-        classes = _classes!.Count;
+        if (!HasPredictProba)
+        {
+            throw new NotSupportedException("predict_proba of a multi-output forest is a list of arrays");
+        }
+
+        classes = _classes![0].Count;
         return Raw(x);
+    }
+
+    // [rows] tensors, one per output, as one [rows, outputs] tensor (numpy column_stack).
+    private static Tensor SideBySide(Tensor[] columns, int rows, string name)
+    {
+        var first = columns[0].Data;
+        var data = Array.CreateInstance(first.GetType().GetElementType()!, rows * columns.Length);
+        for (var o = 0; o < columns.Length; o++)
+        {
+            var column = columns[o].Data;
+            for (var i = 0; i < rows; i++)
+            {
+                data.SetValue(column.GetValue(i), i * columns.Length + o);
+            }
+        }
+
+        return new Tensor(name, columns[0].DataType, [rows, columns.Length], data);
     }
 
     private double[] Raw(FeatureFrame x)
@@ -86,17 +140,5 @@ public sealed class ForestModel : IPredictor
         var output = new double[x.Rows * _ensemble.OutputCount];
         _ensemble.PredictRaw(m, x.Rows, output);
         return output;
-    }
-
-    private static double[] LeafColumn(SklearnTree t)
-    {
-        var n = t.Arrays.NodeCount;
-        var v = new double[n];
-        for (var i = 0; i < n; i++)
-        {
-            v[i] = t.Values[i * t.Width];
-        }
-
-        return v;
     }
 }

@@ -139,7 +139,7 @@ public sealed class HistGradientBoostingModel : IPredictor
     private static Dictionary<int, uint[]> KnownCategories(SkObject est)
     {
         var result = new Dictionary<int, uint[]>();
-        if (est.GetOr("is_categorical_", null) is not NdArray isCat)
+        if (est.Get("is_categorical_") is not NdArray isCat)
         {
             return result;
         }
@@ -187,7 +187,7 @@ public sealed class HistGradientBoostingModel : IPredictor
         var missingLeft = nodes.FieldAsDoubles("missing_go_to_left").Select(v => v != 0).ToArray();
         var isCategorical = nodes.FieldAsDoubles("is_categorical");
         var bitsetIdx = nodes.FieldAsDoubles("bitset_idx");
-        var rawBitsets = predictor.ArrayOrNull("raw_left_cat_bitsets")?.ToDoubles() ?? [];
+        var rawBitsets = predictor.Array("raw_left_cat_bitsets").ToDoubles();
         var left = new int[n];
         var right = new int[n];
         uint[]?[]? categories = null;

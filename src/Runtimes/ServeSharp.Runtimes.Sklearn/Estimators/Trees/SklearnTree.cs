@@ -6,15 +6,17 @@ namespace ServeSharp.Runtimes.Sklearn.Estimators.Trees;
 /// <summary>
 /// A fitted <c>sklearn.tree._tree.Tree</c> (the <c>tree_</c> of a DecisionTree*/ExtraTree*) as flat arrays:
 /// <c>nodes</c> (left_child, right_child, feature, threshold, ..., n_node_samples) and <c>value</c>
-/// (n_nodes, n_outputs, max_n_classes). Only single-output trees are supported.
+/// (n_nodes, n_outputs, max_n_classes).
 /// </summary>
 internal sealed class SklearnTree
 {
-    private SklearnTree(TreeArrays arrays, double[] values, int width, long[] nodeSamples, int[] depth)
+    private SklearnTree(TreeArrays arrays, double[] values, int outputs, int classesPerOutput, long[] nodeSamples, int[] depth)
     {
         Arrays = arrays;
         Values = values;
-        Width = width;
+        Outputs = outputs;
+        ClassesPerOutput = classesPerOutput;
+        Width = outputs * classesPerOutput;
         NodeSamples = nodeSamples;
         Depth = depth;
     }
@@ -22,11 +24,17 @@ internal sealed class SklearnTree
     /// <summary>Structure with <see cref="TreeArrays.LeafValues"/> = the raw <c>value</c> rows.</summary>
     public TreeArrays Arrays { get; }
 
-    /// <summary><c>value</c> flattened: node i, class k at <c>i * Width + k</c>.</summary>
+    /// <summary><c>value</c> flattened: node i, output o, class k at <c>i * Width + o * ClassesPerOutput + k</c>.</summary>
     public double[] Values { get; }
 
-    /// <summary>Values per node (max_n_classes; 1 for regression).</summary>
+    /// <summary>Values per node: n_outputs × max_n_classes.</summary>
     public int Width { get; }
+
+    /// <summary>n_outputs (1 unless the estimator was fitted on a 2-D y).</summary>
+    public int Outputs { get; }
+
+    /// <summary>max_n_classes (1 for regression).</summary>
+    public int ClassesPerOutput { get; }
 
     /// <summary><c>n_node_samples</c>.</summary>
     public long[] NodeSamples { get; }
@@ -45,11 +53,6 @@ internal sealed class SklearnTree
             throw tree.WrongType("values", "an array of shape (node_count, n_outputs, max_n_classes)");
         }
 
-        if (values.Shape[1] != 1)
-        {
-            throw estimator.Unsupported("multi-output trees");
-        }
-
         if (nodes.HasField("missing_go_to_left"))
         {
             throw estimator.Unsupported("trees with missing-value support (scikit-learn >= 1.3)");
@@ -61,7 +64,9 @@ internal sealed class SklearnTree
         var feature = ToInts(nodes.FieldAsDoubles("feature"));
         var threshold = nodes.FieldAsDoubles("threshold");
         var samples = nodes.FieldAsDoubles("n_node_samples").Select(v => (long)v).ToArray();
-        var width = (int)values.Shape[2];
+        var outputs = checked((int)values.Shape[1]);
+        var classesPerOutput = checked((int)values.Shape[2]);
+        var width = outputs * classesPerOutput;
         var v = values.ToDoubles();
         for (var i = 0; i < n; i++)
         {
@@ -96,7 +101,7 @@ internal sealed class SklearnTree
             LeafValues = v,
             LeafWidth = width,
         };
-        return new SklearnTree(arrays, v, width, samples, depth);
+        return new SklearnTree(arrays, v, outputs, classesPerOutput, samples, depth);
     }
 
     /// <summary>The same structure with other leaf values.</summary>
@@ -110,27 +115,35 @@ internal sealed class SklearnTree
         LeafWidth = width,
     };
 
-    /// <summary>Each node's class values divided by their sum (a sum of 0 counts as 1), as DecisionTreeClassifier.predict_proba does.</summary>
-    public double[] NormalizedValues(int classes)
+    /// <summary>
+    /// Each node's class values divided by their sum per output (a sum of 0 counts as 1), as
+    /// DecisionTreeClassifier.predict_proba does; <see cref="Width"/> values per node.
+    /// </summary>
+    public double[] NormalizedValues()
     {
         var n = Arrays.NodeCount;
-        var result = new double[n * classes];
+        var c = ClassesPerOutput;
+        var result = new double[n * Width];
         for (var i = 0; i < n; i++)
         {
-            double sum = 0;
-            for (var k = 0; k < classes; k++)
+            for (var o = 0; o < Outputs; o++)
             {
-                sum += Values[i * Width + k];
-            }
+                var at = i * Width + o * c;
+                double sum = 0;
+                for (var k = 0; k < c; k++)
+                {
+                    sum += Values[at + k];
+                }
 
-            if (sum == 0)
-            {
-                sum = 1;
-            }
+                if (sum == 0)
+                {
+                    sum = 1;
+                }
 
-            for (var k = 0; k < classes; k++)
-            {
-                result[i * classes + k] = Values[i * Width + k] / sum;
+                for (var k = 0; k < c; k++)
+                {
+                    result[at + k] = Values[at + k] / sum;
+                }
             }
         }
 
