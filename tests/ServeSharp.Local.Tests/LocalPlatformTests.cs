@@ -303,18 +303,33 @@ public sealed class LocalPlatformTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Restart_KeepsStateAndBringsServicesBack()
+    public async Task Restart_KeepsCanarySplitPreviousRevisionAndTags_AndBringsServicesBack()
     {
-        Assert.Equal(HttpStatusCode.Created, (await _http.PostAsJsonAsync(new Uri(Api, IsvcPath), Isvc("durable", "v1"))).StatusCode);
+        var isvc = Isvc("durable", "v1");
+        isvc["metadata"]!["annotations"] = new JsonObject { ["serving.kserve.io/enable-tag-routing"] = "true" };
+        Assert.Equal(HttpStatusCode.Created, (await _http.PostAsJsonAsync(new Uri(Api, IsvcPath), isvc)).StatusCode);
         await WaitAsync("durable", i => Condition(i, "Ready") == "True", "ready before restart");
+        await PatchAsync("durable", $$"""{"spec":{{Isvc("durable", "v2", canary: 10)["spec"]!.ToJsonString()}}}""");
+        var before = await WaitAsync("durable", i => i["status"]?["components"]?["predictor"]?["traffic"]?.AsArray().Any(t => (long?)t!["percent"] == 10) == true, "canary split before restart");
+        var trafficBefore = before["status"]!["components"]!["predictor"]!["traffic"]!.ToJsonString();
 
         await _platform.DisposeAsync();
         Assert.Empty(Directory.EnumerateFiles(Path.Combine(_dir.Path, "run")));
         _platform = await StartAsync();
 
-        var back = await WaitAsync("durable", i => Condition(i, "Ready") == "True" && i["status"]?["components"]?["predictor"]?["latestReadyRevision"] is not null, "ready after restart");
-        Assert.Equal("durable-predictor-00001", (string?)back["status"]!["components"]!["predictor"]!["latestCreatedRevision"]);
-        await Eventually.TrueAsync(() => TryPredict("durable.default.example.com") == "v1", "served after restart");
+        // Both revisions come back with their own specs, and the same split, tags and rollout history.
+        var back = await WaitAsync(
+            "durable",
+            i => Condition(i, "Ready") == "True" && i["status"]?["components"]?["predictor"]?["traffic"]?.ToJsonString() == trafficBefore,
+            "same traffic after restart");
+        var predictor = back["status"]!["components"]!["predictor"]!;
+        Assert.Equal("durable-predictor-00002", (string?)predictor["latestCreatedRevision"]);
+        Assert.Equal("durable-predictor-00001", (string?)predictor["latestRolledoutRevision"]);
+        var split = predictor["traffic"]!.AsArray().Select(t => ((string?)t!["revisionName"], (long?)t["percent"], (string?)t["tag"])).ToList();
+        Assert.Equal([("durable-predictor-00002", 10L, "latest"), ("durable-predictor-00001", 90L, "prev")], split);
+        await Eventually.TrueAsync(() => TryPredict("prev-durable.default.example.com") == "v1", "previous revision served after restart");
+        await Eventually.TrueAsync(() => TryPredict("latest-durable.default.example.com") == "v2", "canary revision served after restart");
+        Assert.InRange(await ShareAsync("durable.default.example.com", "v2", 400), 0.05, 0.15);
     }
 }
 

@@ -63,10 +63,26 @@ public sealed partial class ContainerProcessMapper(LocalPlatformOptions options)
         }
 
         var args = leading.Concat(command.Skip(1).Concat(container.Args ?? []).Select(Rewrite)).ToList();
-        // Probe the HTTP port (KServe's default TCP probe on the first container port), or the gRPC one when that is all there is.
-        var probe = ports.ByNumber.Any(p => p.Variable == "$(PORT_HTTP)") ? ReadinessProbe.Tcp : new ReadinessProbe("grpc");
-        var template = new ProcessTemplate(executable, args, env, container.WorkingDir, ports.Names, probe);
+        var template = new ProcessTemplate(executable, args, env, container.WorkingDir, ports.Names, Probe(container, ports.ByNumber));
         return (template, null);
+    }
+
+    /// <summary>
+    /// The container's own <c>readinessProbe.httpGet</c> (path on the port it names), else KServe's default: a TCP probe
+    /// on the first container port (the gRPC one when that is all there is).
+    /// </summary>
+    private static ReadinessProbe Probe(V1Container container, IReadOnlyList<(int Number, string Variable)> ports)
+    {
+        var portName = ports.Any(p => p.Variable == "$(PORT_HTTP)") ? "http" : "grpc";
+        if (container.ReadinessProbe?.HttpGet is { } get)
+        {
+            var probed = get.Port?.Value is { } value && int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number)
+                ? ports.FirstOrDefault(p => p.Number == number).Variable
+                : null;
+            return new ReadinessProbe(probed == "$(PORT_GRPC)" ? "grpc" : portName, get.Path ?? "/");
+        }
+
+        return new ReadinessProbe(portName);
     }
 
     /// <summary>Matches a whole port-number token: the entire value, or after <c>=</c> or <c>:</c> at the end.</summary>

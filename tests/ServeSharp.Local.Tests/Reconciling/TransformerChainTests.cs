@@ -1,0 +1,61 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using ServeSharp.Local.Tests.Infrastructure;
+
+namespace ServeSharp.Local.Tests.Reconciling;
+
+/// <summary>
+/// Transformer → predictor chain through the ingress: the service host reaches the transformer (a real process run
+/// from the transformer container's command, given KServe's --model_name/--predictor_host/--http_port), which
+/// pre-processes, calls the real ONNX predictor (servesharp serve) at predictor_host and post-processes.
+/// </summary>
+public sealed class TransformerChainTests : IAsyncLifetime
+{
+    private PlatformHarness _platform = null!;
+
+    public async Task InitializeAsync() => _platform = await PlatformHarness.StartAsync();
+
+    public async Task DisposeAsync() => await _platform.DisposeAsync();
+
+    [Fact]
+    public async Task ServiceHost_GoesThroughTheTransformer_ToThePredictor()
+    {
+        var isvc = PlatformHarness.ModelIsvc("chain", "onnx", PlatformHarness.IrisOnnxUri);
+        isvc["spec"]!["transformer"] = new JsonObject
+        {
+            ["containers"] = new JsonArray(new JsonObject
+            {
+                ["name"] = "kserve-container",
+                ["image"] = "example/iris-transformer",
+                ["command"] = new JsonArray("dotnet", BuiltApps.TestTransformer),
+                ["args"] = new JsonArray("--divide-by", "10"),
+            }),
+        };
+        await _platform.CreateAsync(PlatformHarness.IsvcPath, isvc);
+
+        var ready = await _platform.WaitAsync("chain", i => PlatformHarness.ConditionStatus(i, "Ready") == "True", "chain ready");
+        Assert.Equal("True", PlatformHarness.ConditionStatus(ready, "TransformerReady"));
+        Assert.Equal("True", PlatformHarness.ConditionStatus(ready, "PredictorReady"));
+        Assert.Equal("chain-transformer-00001", (string?)ready["status"]!["components"]!["transformer"]!["latestReadyRevision"]);
+        Assert.Equal("chain-predictor-00001", (string?)ready["status"]!["components"]!["predictor"]!["latestReadyRevision"]);
+        Assert.Equal("http://chain.default.example.com", (string?)ready["status"]!["url"]);
+
+        // Inputs in millimetres through the service host: the transformer divides by 10 and calls the predictor.
+        var (status, chained) = await _platform.PostAsync("chain.default.example.com", "/v1/models/chain:predict", """{"instances": [[68, 28, 48, 14], [60, 34, 45, 16]]}""");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("servesharp-test-transformer", (string?)chained!["transformer"]);
+        Assert.Equal("[[6.8,2.8,4.8,1.4],[6,3.4,4.5,1.6]]", chained["scaled_instances"]!.ToJsonString());
+
+        // The same centimetre inputs straight to the predictor host give the predictions the chain returned.
+        var (directStatus, direct) = await _platform.PostAsync("chain-predictor.default.example.com", "/v1/models/chain:predict", """{"instances": [[6.8, 2.8, 4.8, 1.4], [6.0, 3.4, 4.5, 1.6]]}""");
+        Assert.Equal(HttpStatusCode.OK, directStatus);
+        Assert.Null(direct!["transformer"]);
+        Assert.Equal(direct["predictions"]!.ToJsonString(), chained["predictions"]!.ToJsonString());
+        Assert.Equal(2, chained["predictions"]!.AsArray().Count);
+
+        // The transformer also answers on its own component host.
+        (status, var own) = await _platform.PostAsync("chain-transformer.default.example.com", "/v1/models/chain:predict", """{"instances": [[68, 28, 48, 14]]}""");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("servesharp-test-transformer", (string?)own!["transformer"]);
+    }
+}
