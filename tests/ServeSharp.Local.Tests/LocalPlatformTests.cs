@@ -209,7 +209,8 @@ public sealed class LocalPlatformTests : IAsyncLifetime
         Assert.Equal("explainer", (string?)explained["env"]);
         Assert.Equal("exp", (string?)explained["modelName"]);
         Assert.Equal("explainer", (string?)(await PredictAsync(string.Empty, "/serving/default/exp/v1/models/exp:explain"))["env"]);
-        Assert.Equal("explainer", (string?)(await PredictAsync("exp-explainer.default.example.com", "/v1/models/exp:explain"))["env"]);
+        var byExplainerHost = await PredictAsync("exp-explainer.default.example.com", "/v1/models/exp:explain");
+        Assert.Equal(("explainer", "exp"), ((string?)byExplainerHost["env"], (string?)byExplainerHost["isvcName"]));
         Assert.Equal("predictor", (string?)(await PredictAsync("exp.default.example.com", "/v1/models/exp:predict"))["env"]);
         Assert.Equal("predictor", (string?)(await PredictAsync("exp.default.example.com", "/v2/models/exp/infer"))["env"]);
 
@@ -286,6 +287,35 @@ public sealed class LocalPlatformTests : IAsyncLifetime
             await stop.CancelAsync();
             await Task.WhenAll(load);
         }
+    }
+
+    [Fact]
+    public async Task InitialScaleZero_ReadyWithoutReplicas_FirstRequestStartsOneAndIsAnswered()
+    {
+        var isvc = Isvc("cold", "v1");
+        isvc["metadata"]!["annotations"] = new JsonObject { ["autoscaling.knative.dev/initial-scale"] = "0" };
+        isvc["spec"]!["predictor"]!["minReplicas"] = 0;
+        Assert.Equal(HttpStatusCode.Created, (await _http.PostAsJsonAsync(new Uri(Api, IsvcPath), isvc)).StatusCode);
+
+        var ready = await WaitAsync("cold", i => Condition(i, "Ready") == "True", "cold ready at zero");
+        Assert.Equal(0, (int?)ready["status"]!["modelStatus"]!["copies"]!["totalCopies"]);
+        Assert.DoesNotContain(Directory.EnumerateFiles(Path.Combine(_dir.Path, "run")), f => Path.GetFileName(f).StartsWith("default.cold-", StringComparison.Ordinal));
+
+        Assert.Equal("v1", (string?)(await PredictAsync("cold.default.example.com"))["env"]);
+        Assert.Contains(Directory.EnumerateFiles(Path.Combine(_dir.Path, "run")), f => Path.GetFileName(f).StartsWith("default.cold-predictor-00001-", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task BadKnativeAnnotation_IsReportedInConditions()
+    {
+        var isvc = Isvc("badwin", "v1");
+        isvc["metadata"]!["annotations"] = new JsonObject { ["autoscaling.knative.dev/window"] = "2s" };
+        Assert.Equal(HttpStatusCode.Created, (await _http.PostAsJsonAsync(new Uri(Api, IsvcPath), isvc)).StatusCode);
+
+        var status = await WaitAsync("badwin", i => Condition(i, "Ready") == "False" && i["status"]?["modelStatus"]?["lastFailureInfo"] is not null, "not ready");
+        var ready = status["status"]!["conditions"]!.AsArray().First(c => (string?)c!["type"] == "Ready")!;
+        Assert.Equal("InvalidAutoscalingAnnotation", (string?)ready["reason"]);
+        Assert.Contains("autoscaling.knative.dev/window", (string?)ready["message"], StringComparison.Ordinal);
     }
 
     [Fact]

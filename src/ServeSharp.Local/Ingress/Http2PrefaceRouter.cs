@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.IO.Pipelines;
 using Microsoft.AspNetCore.Connections;
 
 namespace ServeSharp.Local.Ingress;
@@ -18,7 +19,17 @@ internal static class Http2PrefaceRouter
         var input = connection.Transport.Input;
         while (true)
         {
-            var result = await input.ReadAsync(connection.ConnectionClosed).ConfigureAwait(false);
+            ReadResult result;
+            try
+            {
+                result = await input.ReadAsync(connection.ConnectionClosed).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (connection.ConnectionClosed.IsCancellationRequested)
+            {
+                // The client closed the connection before sending a request: nothing to route.
+                return;
+            }
+
             var buffer = result.Buffer;
             var decision = Decide(buffer);
             if (decision != Decision.NeedMore || result.IsCompleted || result.IsCanceled)

@@ -101,7 +101,7 @@ public sealed class IngressProxy : IDisposable
                     $"http://{endpoint.Host}:{port}",
                     _client,
                     isGrpc ? GrpcConfig : RestConfig,
-                    new KServeHeadersTransformer(match.Route.PathName, match.Route.Namespace)).ConfigureAwait(false);
+                    match.Route.Headers).ConfigureAwait(false);
                 if (error != ForwarderError.None)
                 {
                     var exception = context.Features.Get<IForwarderErrorFeature>()?.Exception;

@@ -9,4 +9,9 @@ namespace ServeSharp.Local.Ingress;
 /// <param name="PathName">Name used in the path prefix, e.g. <c>iris</c> or <c>latest-iris</c> for a tag.</param>
 /// <param name="Hosts">Host names, e.g. <c>iris.default.example.com</c>.</param>
 /// <param name="Rules">Ordered rules.</param>
-public sealed record IngressRoute(string Namespace, string PathName, IReadOnlyList<string> Hosts, IReadOnlyList<IngressRule> Rules);
+/// <param name="ServiceName">The InferenceService behind the route (sent as <c>KServe-Isvc-Name</c>); default <paramref name="PathName"/>.</param>
+public sealed record IngressRoute(string Namespace, string PathName, IReadOnlyList<string> Hosts, IReadOnlyList<IngressRule> Rules, string? ServiceName = null)
+{
+    /// <summary>Adds KServe's headers when forwarding; one per route, not per request.</summary>
+    internal KServeHeadersTransformer Headers { get; } = new(ServiceName ?? PathName, Namespace);
+}

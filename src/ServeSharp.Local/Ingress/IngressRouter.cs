@@ -59,8 +59,9 @@ public sealed class IngressRouter
             return end < 0 ? host : host[..(end + 1)];
         }
 
+        // The tables compare ignoring case, so no lower-casing (and no allocation when there is no port).
         var colon = host.LastIndexOf(':');
-        return (colon < 0 ? host : host[..colon]).ToLowerInvariant();
+        return colon < 0 ? host : host[..colon];
     }
 
     private sealed class Table

@@ -213,12 +213,12 @@ public sealed partial class InferenceServiceReconciler : IAsyncDisposable
             var component = state.Component(componentKey, $"{name}-{canaryName}-{Predictor}");
             var merged = CanaryPredictor(obj, index, canary.TrafficPercent ?? 0, stableMin ?? 1);
             var canaryIsvc = isvc with { Spec = isvc.Spec with { Predictor = KubeJson.Deserialize<PredictorSpec>(merged) } };
-            ReconcileComponent(ns, name, component, merged, _launcher.ForPredictor(canaryIsvc, runtimes), null, tagged: false);
+            ReconcileComponent(ns, name, component, merged, WithScalingAnnotations(_launcher.ForPredictor(canaryIsvc, runtimes), isvc), null, tagged: false);
             canaries.Add(new CanaryComponent(canaryName, component, canary.TrafficPercent ?? 0));
         }
 
         // KServe: an explicit stable minReplicas is reduced by the replicas of ready canaries (floor 1).
-        var predictorLaunch = _launcher.ForPredictor(isvc, runtimes);
+        var predictorLaunch = WithScalingAnnotations(_launcher.ForPredictor(isvc, runtimes), isvc);
         if (stableMin is { } min && canaries.Count > 0)
         {
             var canaryReplicas = canaries.Where(c => c.State.Ready).Sum(c => c.State.Scaling?.MinReplicas ?? 0);
@@ -231,14 +231,14 @@ public sealed partial class InferenceServiceReconciler : IAsyncDisposable
         if (isvc.Spec.Transformer is not null && obj["spec"]?["transformer"] is JsonObject transformerSpec)
         {
             wanted.Add(Transformer);
-            var launch = _launcher.ForTransformer(isvc, PredictorHost(ns, name));
+            var launch = WithScalingAnnotations(_launcher.ForTransformer(isvc, PredictorHost(ns, name)), isvc);
             ReconcileComponent(ns, name, state.Component(Transformer, $"{name}-{Transformer}"), transformerSpec, launch, isvc.Spec.Transformer.CanaryTrafficPercent, tagged);
         }
 
         if (isvc.Spec.Explainer is not null && obj["spec"]?["explainer"] is JsonObject explainerSpec)
         {
             wanted.Add(Explainer);
-            var launch = _launcher.ForExplainer(isvc, PredictorHost(ns, name));
+            var launch = WithScalingAnnotations(_launcher.ForExplainer(isvc, PredictorHost(ns, name)), isvc);
             ReconcileComponent(ns, name, state.Component(Explainer, $"{name}-{Explainer}"), explainerSpec, launch, isvc.Spec.Explainer.CanaryTrafficPercent, tagged: false);
         }
 
@@ -264,6 +264,21 @@ public sealed partial class InferenceServiceReconciler : IAsyncDisposable
             $"http://127.0.0.1:{_options.IngressPort}/{IngressRouter.PathRoot}/{ns}/{name}",
             _time.GetUtcNow().UtcDateTime);
         await WriteStatusAsync(key, KubeJson.SerializeToNode(status), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Knative's per-revision <c>autoscaling.knative.dev/*</c> annotations; a bad value stops new revisions and says why.</summary>
+    private static ComponentLaunch WithScalingAnnotations(ComponentLaunch launch, InferenceService isvc)
+    {
+        try
+        {
+            var scaling = KnativeScalingAnnotations.Apply(launch.Autoscaling, isvc.Metadata.Annotations);
+            scaling.Validate();
+            return launch with { Autoscaling = scaling };
+        }
+        catch (ArgumentException e)
+        {
+            return launch with { Template = null, Reason = "InvalidAutoscalingAnnotation", Error = e.Message };
+        }
     }
 
     private void ReconcileComponent(string ns, string name, ComponentState component, JsonObject spec, ComponentLaunch launch, long? canaryPercent, bool tagged)
@@ -362,7 +377,11 @@ public sealed partial class InferenceServiceReconciler : IAsyncDisposable
         };
         var group = _supervisor.GetOrCreateGroup($"{ns}.{revisionName}", template with { Environment = env });
         var backend = new RevisionBackend($"{ns}/{revisionName}", group, _time);
-        var revision = new LocalRevision(revisionName, hash, (JsonObject)spec.DeepClone(), launch, group, backend);
+        var revision = new LocalRevision(revisionName, hash, (JsonObject)spec.DeepClone(), launch, group, backend)
+        {
+            // Knative counts a revision created at zero scale (initial-scale 0, min 0) ready: the activator starts it on demand.
+            EverReady = launch.Autoscaling is { InitialScale: 0, MinReplicas: 0 },
+        };
         group.Changed += _ => Enqueue(ns, name);
         component.Revisions.Add(revision);
         component.NextNumber = Math.Max(component.NextNumber, RevisionNumber(revisionName)) + 1;
@@ -479,6 +498,7 @@ public sealed partial class InferenceServiceReconciler : IAsyncDisposable
                         break;
                 }
 
+                launch = WithScalingAnnotations(launch, copy);
                 if (launch.Template is not null)
                 {
                     CreateRevision(ns, name, state.Component(componentName, revisionName[..^6]), revisionName, hash, spec, launch);
@@ -609,14 +629,14 @@ public sealed partial class InferenceServiceReconciler : IAsyncDisposable
 
         if (rules.Count > 0)
         {
-            routes.Add(new IngressRoute(ns, name, [Host(name, ns)], rules));
+            routes.Add(new IngressRoute(ns, name, [Host(name, ns)], rules, name));
         }
 
         // Component hosts as KServe exposes them; the predictor also under its cluster-local names (what a transformer calls).
         if (predictorSplit is not null)
         {
             var component = $"{name}-{Predictor}";
-            routes.Add(new IngressRoute(ns, component, [Host(component, ns), $"{component}.{ns}", $"{component}.{ns}.svc.cluster.local"], [new IngressRule(null, predictorSplit)]));
+            routes.Add(new IngressRoute(ns, component, [Host(component, ns), $"{component}.{ns}", $"{component}.{ns}.svc.cluster.local"], [new IngressRule(null, predictorSplit)], name));
         }
 
         foreach (var (key, split) in new[] { (Transformer, transformerSplit), (Explainer, explainerSplit) })
@@ -624,13 +644,13 @@ public sealed partial class InferenceServiceReconciler : IAsyncDisposable
             if (split is not null)
             {
                 var component = $"{name}-{key}";
-                routes.Add(new IngressRoute(ns, component, [Host(component, ns)], [new IngressRule(null, split)]));
+                routes.Add(new IngressRoute(ns, component, [Host(component, ns)], [new IngressRule(null, split)], name));
             }
         }
 
         foreach (var (revision, _, tag) in (transformer ?? predictor)?.Split.Where(s => s.Tag is not null) ?? [])
         {
-            routes.Add(new IngressRoute(ns, $"{tag}-{name}", [Host($"{tag}-{name}", ns)], [new IngressRule(null, TrafficSplit.To(revision.Backend))]));
+            routes.Add(new IngressRoute(ns, $"{tag}-{name}", [Host($"{tag}-{name}", ns)], [new IngressRule(null, TrafficSplit.To(revision.Backend))], name));
         }
 
         state.Routes = routes;
