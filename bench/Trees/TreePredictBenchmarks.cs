@@ -12,12 +12,15 @@ namespace ServeSharp.Bench.Trees;
 /// tensor out, one thread) against the native libraries on one thread. XGBoost native = DMatrix from the rows +
 /// XGBoosterPredict (what xgbserver does per request); LightGBM native = the fastest single-row C call
 /// (LGBM_BoosterPredictForMatSingleRowFast) for 1 row and LGBM_BoosterPredictForMat for batches.
-/// Models are trained at setup: "100x6" = 100 trees of depth 6, "500" = 500 trees of depth 6.
+/// "100x6" = 100 trees of depth 6, "500" = 500 trees of depth 6; trained once and cached (see <see cref="BenchModels"/>).
+/// Rows = 1 cycles through 1,024 different rows, one per call, so neither side profits from a branch predictor that
+/// has learnt one row's path; Rows = 1000 predicts the same 1,000 rows each call.
 /// </summary>
 [MemoryDiagnoser]
 public class TreePredictBenchmarks
 {
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "servesharp-bench-trees-" + Environment.ProcessId);
+    private const int SingleRowPool = 1024;
+
     private IModel _xgbModel = null!;
     private IModel _lgbModel = null!;
     private nint _xgbBooster;
@@ -29,8 +32,9 @@ public class TreePredictBenchmarks
     private GCHandle _rowsDoubleHandle;
     private double[] _lgbOut = null!;
     private GCHandle _lgbOutHandle;
-    private InferenceRequest _request32 = null!;
-    private InferenceRequest _request64 = null!;
+    private InferenceRequest[] _requests32 = null!;
+    private InferenceRequest[] _requests64 = null!;
+    private int _next;
 
     [Params("100x6", "500")]
     public string Model { get; set; } = "100x6";
@@ -41,47 +45,57 @@ public class TreePredictBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        Directory.CreateDirectory(_dir);
-        var trees = Model == "500" ? 500 : 100;
-        var trainRows = 5000;
-        var x = BenchData.Matrix(trainRows, 1);
-        var y = BenchData.Labels(x, trainRows);
+        var files = BenchModels.Ensure(Model);
+        XGBoostNative.Check(XGBoostNative.XGBoosterCreate([], 0, out _xgbBooster));
+        XGBoostNative.Check(XGBoostNative.XGBoosterLoadModel(_xgbBooster, Path.Combine(files.XGBoostDirectory, "model.json")));
+        XGBoostNative.Check(XGBoostNative.XGBoosterSetParam(_xgbBooster, "nthread", "1"));
+        _xgbModel = new XGBoostRuntime().LoadAsync(new ModelLoadContext { Name = "xgb", ModelDirectory = files.XGBoostDirectory }, default).AsTask().GetAwaiter().GetResult();
 
-        var xgbDir = Path.Combine(_dir, "xgb-" + Model);
-        Directory.CreateDirectory(xgbDir);
-        _xgbBooster = TrainXGBoost(x, y, trainRows, trees, Path.Combine(xgbDir, "model.json"));
-        _xgbModel = new XGBoostRuntime().LoadAsync(new ModelLoadContext { Name = "xgb", ModelDirectory = xgbDir }, default).AsTask().GetAwaiter().GetResult();
-
-        var lgbDir = Path.Combine(_dir, "lgb-" + Model);
-        Directory.CreateDirectory(lgbDir);
-        _lgbBooster = TrainLightGbm(x, y, trainRows, trees, Path.Combine(lgbDir, "model.txt"));
-        _lgbModel = new LightGbmRuntime().LoadAsync(new ModelLoadContext { Name = "lgb", ModelDirectory = lgbDir }, default).AsTask().GetAwaiter().GetResult();
+        LightGbmNative.Check(LightGbmNative.LGBM_BoosterCreateFromModelfile(Path.Combine(files.LightGbmDirectory, "model.txt"), out _, out _lgbBooster));
+        _lgbModel = new LightGbmRuntime().LoadAsync(new ModelLoadContext { Name = "lgb", ModelDirectory = files.LightGbmDirectory }, default).AsTask().GetAwaiter().GetResult();
         LightGbmNative.Check(LightGbmNative.LGBM_BoosterPredictForMatSingleRowFastInit(
             _lgbBooster, LightGbmNative.PredictNormal, 0, -1, LightGbmNative.DTypeFloat64, BenchData.Features, "num_threads=1", out _lgbFast));
 
-        _rows = BenchData.Matrix(Rows, 2);
+        var rows = Rows == 1 ? SingleRowPool : Rows;
+        _rows = BenchData.Matrix(rows, 2);
         _rowsDouble = Array.ConvertAll(_rows, v => (double)v);
         _rowsHandle = GCHandle.Alloc(_rows, GCHandleType.Pinned);
         _rowsDoubleHandle = GCHandle.Alloc(_rowsDouble, GCHandleType.Pinned);
         _lgbOut = new double[Rows];
         _lgbOutHandle = GCHandle.Alloc(_lgbOut, GCHandleType.Pinned);
-        _request32 = new InferenceRequest("xgb", [new Tensor("input-0", TensorDataType.FP32, [Rows, BenchData.Features], _rows)]);
-        _request64 = new InferenceRequest("lgb", [new Tensor("input-0", TensorDataType.FP64, [Rows, BenchData.Features], _rowsDouble)]);
-
-        // Same answers before timing anything.
-        var ours = XGBoostServeSharp();
-        var native = XGBoostNativePredict();
-        if (Math.Abs(ours - native) > 1e-3f * Math.Max(1, Math.Abs(native)))
+        var requests = rows / Rows;
+        _requests32 = new InferenceRequest[requests];
+        _requests64 = new InferenceRequest[requests];
+        var width = Rows * BenchData.Features;
+        for (var i = 0; i < requests; i++)
         {
-            throw new InvalidOperationException($"XGBoost mismatch: {ours} vs {native}");
+            _requests32[i] = new InferenceRequest("xgb", [new Tensor("input-0", TensorDataType.FP32, [Rows, BenchData.Features], _rows.AsSpan(i * width, width).ToArray())]);
+            _requests64[i] = new InferenceRequest("lgb", [new Tensor("input-0", TensorDataType.FP64, [Rows, BenchData.Features], _rowsDouble.AsSpan(i * width, width).ToArray())]);
         }
 
-        var oursL = LightGbmServeSharp();
-        var nativeL = LightGbmNativePredict();
-        if (Math.Abs(oursL - nativeL) > 1e-9 * Math.Max(1, Math.Abs(nativeL)))
+        // Same answers before timing anything, on every request.
+        for (var i = 0; i < requests; i++)
         {
-            throw new InvalidOperationException($"LightGBM mismatch: {oursL} vs {nativeL}");
+            _next = i;
+            var ours = XGBoostServeSharp();
+            _next = i;
+            var native = XGBoostNativePredict();
+            if (BitConverter.SingleToInt32Bits(ours) != BitConverter.SingleToInt32Bits(native))
+            {
+                throw new InvalidOperationException($"XGBoost mismatch on request {i}: {ours:R} vs {native:R}");
+            }
+
+            _next = i;
+            var oursL = LightGbmServeSharp();
+            _next = i;
+            var nativeL = LightGbmNativePredict();
+            if (Math.Abs(oursL - nativeL) > 1e-12 * Math.Max(1, Math.Abs(nativeL)))
+            {
+                throw new InvalidOperationException($"LightGBM mismatch on request {i}: {oursL:R} vs {nativeL:R}");
+            }
         }
+
+        _next = 0;
     }
 
     [GlobalCleanup]
@@ -93,20 +107,20 @@ public class TreePredictBenchmarks
         _rowsHandle.Free();
         _rowsDoubleHandle.Free();
         _lgbOutHandle.Free();
-        Directory.Delete(_dir, recursive: true);
     }
 
     [Benchmark(Description = "XGBoost ServeSharp")]
     public float XGBoostServeSharp()
     {
-        var response = _xgbModel.PredictAsync(_request32, default).GetAwaiter().GetResult();
+        var response = _xgbModel.PredictAsync(_requests32[Next()], default).GetAwaiter().GetResult();
         return response.Outputs[0].GetData<float>()[^1];
     }
 
     [Benchmark(Description = "XGBoost native (DMatrix + predict)")]
     public float XGBoostNativePredict()
     {
-        XGBoostNative.Check(XGBoostNative.XGDMatrixCreateFromMat(_rowsHandle.AddrOfPinnedObject(), (ulong)Rows, BenchData.Features, float.NaN, out var dmat));
+        var data = _rowsHandle.AddrOfPinnedObject() + Next() * Rows * BenchData.Features * sizeof(float);
+        XGBoostNative.Check(XGBoostNative.XGDMatrixCreateFromMat(data, (ulong)Rows, BenchData.Features, float.NaN, out var dmat));
         try
         {
             XGBoostNative.Check(XGBoostNative.XGBoosterPredict(_xgbBooster, dmat, 0, 0, 0, out var length, out var result));
@@ -124,81 +138,33 @@ public class TreePredictBenchmarks
     [Benchmark(Description = "LightGBM ServeSharp")]
     public double LightGbmServeSharp()
     {
-        var response = _lgbModel.PredictAsync(_request64, default).GetAwaiter().GetResult();
+        var response = _lgbModel.PredictAsync(_requests64[Next()], default).GetAwaiter().GetResult();
         return response.Outputs[0].GetData<double>()[^1];
     }
 
     [Benchmark(Description = "LightGBM native")]
     public double LightGbmNativePredict()
     {
+        var data = _rowsDoubleHandle.AddrOfPinnedObject() + Next() * Rows * BenchData.Features * sizeof(double);
         if (Rows == 1)
         {
-            LightGbmNative.Check(LightGbmNative.LGBM_BoosterPredictForMatSingleRowFast(
-                _lgbFast, _rowsDoubleHandle.AddrOfPinnedObject(), out _, _lgbOutHandle.AddrOfPinnedObject()));
+            LightGbmNative.Check(LightGbmNative.LGBM_BoosterPredictForMatSingleRowFast(_lgbFast, data, out _, _lgbOutHandle.AddrOfPinnedObject()));
         }
         else
         {
             LightGbmNative.Check(LightGbmNative.LGBM_BoosterPredictForMat(
-                _lgbBooster, _rowsDoubleHandle.AddrOfPinnedObject(), LightGbmNative.DTypeFloat64, Rows, BenchData.Features, 1,
+                _lgbBooster, data, LightGbmNative.DTypeFloat64, Rows, BenchData.Features, 1,
                 LightGbmNative.PredictNormal, 0, -1, "num_threads=1", out _, _lgbOutHandle.AddrOfPinnedObject()));
         }
 
         return _lgbOut[Rows - 1];
     }
 
-    private static nint TrainXGBoost(float[] x, float[] y, int rows, int trees, string path)
+    /// <summary>The next request (Rows = 1 cycles through the pool; a batch is always request 0).</summary>
+    private int Next()
     {
-        var handle = GCHandle.Alloc(x, GCHandleType.Pinned);
-        var labels = GCHandle.Alloc(y, GCHandleType.Pinned);
-        try
-        {
-            XGBoostNative.Check(XGBoostNative.XGDMatrixCreateFromMat(handle.AddrOfPinnedObject(), (ulong)rows, BenchData.Features, float.NaN, out var dtrain));
-            XGBoostNative.Check(XGBoostNative.XGDMatrixSetFloatInfo(dtrain, "label", labels.AddrOfPinnedObject(), (ulong)rows));
-            XGBoostNative.Check(XGBoostNative.XGBoosterCreate([dtrain], 1, out var booster));
-            foreach (var (k, v) in new[] { ("max_depth", "6"), ("eta", "0.1"), ("nthread", "1"), ("tree_method", "hist"), ("objective", "reg:squarederror") })
-            {
-                XGBoostNative.Check(XGBoostNative.XGBoosterSetParam(booster, k, v));
-            }
-
-            for (var i = 0; i < trees; i++)
-            {
-                XGBoostNative.Check(XGBoostNative.XGBoosterUpdateOneIter(booster, i, dtrain));
-            }
-
-            XGBoostNative.Check(XGBoostNative.XGBoosterSaveModel(booster, path));
-            XGBoostNative.Check(XGBoostNative.XGDMatrixFree(dtrain));
-            return booster;
-        }
-        finally
-        {
-            handle.Free();
-            labels.Free();
-        }
-    }
-
-    private static nint TrainLightGbm(float[] x, float[] y, int rows, int trees, string path)
-    {
-        var handle = GCHandle.Alloc(x, GCHandleType.Pinned);
-        var labels = GCHandle.Alloc(y, GCHandleType.Pinned);
-        try
-        {
-            const string parameters = "objective=regression num_leaves=64 max_depth=6 learning_rate=0.1 num_threads=1 verbose=-1 seed=1";
-            LightGbmNative.Check(LightGbmNative.LGBM_DatasetCreateFromMat(handle.AddrOfPinnedObject(), LightGbmNative.DTypeFloat32, rows, BenchData.Features, 1, parameters, 0, out var data));
-            LightGbmNative.Check(LightGbmNative.LGBM_DatasetSetField(data, "label", labels.AddrOfPinnedObject(), rows, LightGbmNative.DTypeFloat32));
-            LightGbmNative.Check(LightGbmNative.LGBM_BoosterCreate(data, parameters, out var booster));
-            for (var i = 0; i < trees; i++)
-            {
-                LightGbmNative.Check(LightGbmNative.LGBM_BoosterUpdateOneIter(booster, out _));
-            }
-
-            LightGbmNative.Check(LightGbmNative.LGBM_BoosterSaveModel(booster, 0, -1, 0, path));
-            LightGbmNative.Check(LightGbmNative.LGBM_DatasetFree(data));
-            return booster;
-        }
-        finally
-        {
-            handle.Free();
-            labels.Free();
-        }
+        var i = _next;
+        _next = i + 1 == _requests32.Length ? 0 : i + 1;
+        return i;
     }
 }

@@ -28,6 +28,9 @@ internal static partial class XGBoostNative
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int XGBoosterSaveModel(nint booster, string fileName);
 
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int XGBoosterLoadModel(nint booster, string fileName);
+
     [LibraryImport(Library)]
     public static partial int XGBoosterPredict(nint booster, nint dmat, int optionMask, uint ntreeLimit, int training, out ulong length, out nint result);
 

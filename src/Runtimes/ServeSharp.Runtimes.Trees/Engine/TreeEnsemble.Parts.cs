@@ -30,16 +30,39 @@ public sealed partial class TreeEnsemble
     private interface ISplitComparer
     {
         static abstract bool GoesLeft(double x, double threshold);
+
+        /// <summary><see cref="GoesLeft"/> or NaN (one unordered comparison, cheaper than a separate NaN test).</summary>
+        static abstract bool GoesLeftOrUnordered(double x, double threshold);
+    }
+
+    /// <summary>Whether the rows being walked may hold NaN; walks of NaN-free rows skip the default-side test.</summary>
+    private interface IRowKind
+    {
+        static abstract bool MayHaveNaN { get; }
+    }
+
+    private readonly struct WithNaN : IRowKind
+    {
+        public static bool MayHaveNaN => true;
+    }
+
+    private readonly struct WithoutNaN : IRowKind
+    {
+        public static bool MayHaveNaN => false;
     }
 
     private readonly struct LessThan : ISplitComparer
     {
         public static bool GoesLeft(double x, double threshold) => x < threshold;
+
+        public static bool GoesLeftOrUnordered(double x, double threshold) => !(x >= threshold);
     }
 
     private readonly struct LessOrEqual : ISplitComparer
     {
         public static bool GoesLeft(double x, double threshold) => x <= threshold;
+
+        public static bool GoesLeftOrUnordered(double x, double threshold) => !(x > threshold);
     }
 
     /// <summary>Leaf values and tree weights in the accumulation type (rounded once at build for float32).</summary>

@@ -11,15 +11,18 @@ namespace ServeSharp.Runtimes.Trees.Engine;
 /// </summary>
 public sealed partial class TreeEnsemble
 {
-    /// <summary>Interleaved walks per group.</summary>
-    private const int Lanes = 4;
+    /// <summary>Rows walked together through one tree.</summary>
+    private const int RowLanes = 4;
+
+    /// <summary>Trees walked together for one row.</summary>
+    private const int TreeLanes = 8;
 
     private readonly WalkNode[] _walk;
 
     /// <summary>Per tree: steps from the root to its deepest leaf, or -1 when it needs the general path.</summary>
     private readonly int[] _walkDepth;
 
-    /// <summary>Per tree t: the largest depth of trees t..t+3 when all four can be walked, else -1.</summary>
+    /// <summary>Per tree t: the largest depth of trees t..t+7 when all eight can be walked, else -1.</summary>
     private readonly int[] _groupDepth;
 
     /// <summary>Derives the walk layout (same node numbering as <paramref name="nodes"/>) and each tree's depth.</summary>
@@ -72,12 +75,12 @@ public sealed partial class TreeEnsemble
         for (var t = 0; t < roots.Length; t++)
         {
             groupDepth[t] = -1;
-            if (t + Lanes <= roots.Length)
+            if (t + TreeLanes <= roots.Length)
             {
-                var d = Math.Min(Math.Min(depth[t], depth[t + 1]), Math.Min(depth[t + 2], depth[t + 3]));
-                if (d >= 0)
+                var group = depth.AsSpan(t, TreeLanes);
+                if (group.IndexOf(-1) < 0)
                 {
-                    groupDepth[t] = Math.Max(Math.Max(depth[t], depth[t + 1]), Math.Max(depth[t + 2], depth[t + 3]));
+                    groupDepth[t] = group.ToArray().Max();
                 }
             }
         }
@@ -86,7 +89,7 @@ public sealed partial class TreeEnsemble
     }
 
     /// <summary>The leaf tree <paramref name="tree"/> sends each of <paramref name="rows"/> rows of <paramref name="block"/> to.</summary>
-    private void LeavesOfRows<TCmp>(int tree, ReadOnlySpan<double> block, int rows, Span<int> leaves)
+    private void LeavesOfRows<TCmp>(int tree, ReadOnlySpan<double> block, int rows, ReadOnlySpan<bool> rowHasNaN, Span<int> leaves)
         where TCmp : struct, ISplitComparer
     {
         var f = FeatureCount;
@@ -105,43 +108,67 @@ public sealed partial class TreeEnsemble
         ref var nodes = ref MemoryMarshal.GetArrayDataReference(_walk);
         ref var x = ref MemoryMarshal.GetReference(block);
         var row = 0;
-        for (; row + Lanes <= rows; row += Lanes)
+        for (; row + RowLanes <= rows; row += RowLanes)
         {
             ref var x0 = ref Unsafe.Add(ref x, row * f);
             ref var x1 = ref Unsafe.Add(ref x0, f);
             ref var x2 = ref Unsafe.Add(ref x1, f);
             ref var x3 = ref Unsafe.Add(ref x2, f);
-            int a = root, b = root, c = root, d = root;
-            for (var s = 0; s < depth; s++)
+            var group = leaves.Slice(row, RowLanes);
+            if (rowHasNaN.Slice(row, RowLanes).Contains(true))
             {
-                a = Step<TCmp>(ref nodes, a, ref x0);
-                b = Step<TCmp>(ref nodes, b, ref x1);
-                c = Step<TCmp>(ref nodes, c, ref x2);
-                d = Step<TCmp>(ref nodes, d, ref x3);
+                WalkRows<TCmp, WithNaN>(ref nodes, root, depth, ref x0, ref x1, ref x2, ref x3, group);
             }
-
-            leaves[row] = a;
-            leaves[row + 1] = b;
-            leaves[row + 2] = c;
-            leaves[row + 3] = d;
+            else
+            {
+                WalkRows<TCmp, WithoutNaN>(ref nodes, root, depth, ref x0, ref x1, ref x2, ref x3, group);
+            }
         }
 
         for (; row < rows; row++)
         {
             ref var xr = ref Unsafe.Add(ref x, row * f);
-            var i = root;
-            for (var s = 0; s < depth; s++)
-            {
-                i = Step<TCmp>(ref nodes, i, ref xr);
-            }
-
-            leaves[row] = i;
+            leaves[row] = rowHasNaN[row] ? Walk<TCmp, WithNaN>(ref nodes, root, depth, ref xr) : Walk<TCmp, WithoutNaN>(ref nodes, root, depth, ref xr);
         }
     }
 
-    /// <summary>The leaf each of trees <paramref name="firstTree"/>.. sends one row to (<c>leaves.Length</c> trees).</summary>
-    private void LeavesOfTrees<TCmp>(ReadOnlySpan<double> row, int firstTree, Span<int> leaves)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void WalkRows<TCmp, TNaN>(
+        ref WalkNode nodes, int root, int depth, ref double x0, ref double x1, ref double x2, ref double x3, Span<int> leaves)
         where TCmp : struct, ISplitComparer
+        where TNaN : struct, IRowKind
+    {
+        int a = root, b = root, c = root, d = root;
+        for (var s = 0; s < depth; s++)
+        {
+            a = Step<TCmp, TNaN>(ref nodes, a, ref x0);
+            b = Step<TCmp, TNaN>(ref nodes, b, ref x1);
+            c = Step<TCmp, TNaN>(ref nodes, c, ref x2);
+            d = Step<TCmp, TNaN>(ref nodes, d, ref x3);
+        }
+
+        leaves[0] = a;
+        leaves[1] = b;
+        leaves[2] = c;
+        leaves[3] = d;
+    }
+
+    private static int Walk<TCmp, TNaN>(ref WalkNode nodes, int index, int depth, ref double row)
+        where TCmp : struct, ISplitComparer
+        where TNaN : struct, IRowKind
+    {
+        for (var s = 0; s < depth; s++)
+        {
+            index = Step<TCmp, TNaN>(ref nodes, index, ref row);
+        }
+
+        return index;
+    }
+
+    /// <summary>The leaf each of trees <paramref name="firstTree"/>.. sends one row to (<c>leaves.Length</c> trees).</summary>
+    private void LeavesOfTrees<TCmp, TNaN>(ReadOnlySpan<double> row, int firstTree, Span<int> leaves)
+        where TCmp : struct, ISplitComparer
+        where TNaN : struct, IRowKind
     {
         ref var nodes = ref MemoryMarshal.GetArrayDataReference(_walk);
         ref var x = ref MemoryMarshal.GetReference(row);
@@ -149,23 +176,32 @@ public sealed partial class TreeEnsemble
         while (i < leaves.Length)
         {
             var t = firstTree + i;
-            var groupDepth = i + Lanes <= leaves.Length ? _groupDepth[t] : -1;
+            var groupDepth = i + TreeLanes <= leaves.Length ? _groupDepth[t] : -1;
             if (groupDepth >= 0)
             {
                 int a = _roots[t], b = _roots[t + 1], c = _roots[t + 2], d = _roots[t + 3];
+                int e = _roots[t + 4], g = _roots[t + 5], h = _roots[t + 6], k = _roots[t + 7];
                 for (var s = 0; s < groupDepth; s++)
                 {
-                    a = Step<TCmp>(ref nodes, a, ref x);
-                    b = Step<TCmp>(ref nodes, b, ref x);
-                    c = Step<TCmp>(ref nodes, c, ref x);
-                    d = Step<TCmp>(ref nodes, d, ref x);
+                    a = Step<TCmp, TNaN>(ref nodes, a, ref x);
+                    b = Step<TCmp, TNaN>(ref nodes, b, ref x);
+                    c = Step<TCmp, TNaN>(ref nodes, c, ref x);
+                    d = Step<TCmp, TNaN>(ref nodes, d, ref x);
+                    e = Step<TCmp, TNaN>(ref nodes, e, ref x);
+                    g = Step<TCmp, TNaN>(ref nodes, g, ref x);
+                    h = Step<TCmp, TNaN>(ref nodes, h, ref x);
+                    k = Step<TCmp, TNaN>(ref nodes, k, ref x);
                 }
 
                 leaves[i] = a;
                 leaves[i + 1] = b;
                 leaves[i + 2] = c;
                 leaves[i + 3] = d;
-                i += Lanes;
+                leaves[i + 4] = e;
+                leaves[i + 5] = g;
+                leaves[i + 6] = h;
+                leaves[i + 7] = k;
+                i += TreeLanes;
                 continue;
             }
 
@@ -177,10 +213,7 @@ public sealed partial class TreeEnsemble
             }
             else
             {
-                for (var s = 0; s < depth; s++)
-                {
-                    index = Step<TCmp>(ref nodes, index, ref x);
-                }
+                index = Walk<TCmp, TNaN>(ref nodes, index, depth, ref x);
             }
 
             leaves[i] = index;
@@ -190,13 +223,16 @@ public sealed partial class TreeEnsemble
 
     /// <summary>One branch-free step: the child the row goes to (a leaf stays where it is).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int Step<TCmp>(ref WalkNode nodes, int index, ref double row)
+    private static int Step<TCmp, TNaN>(ref WalkNode nodes, int index, ref double row)
         where TCmp : struct, ISplitComparer
+        where TNaN : struct, IRowKind
     {
         ref var node = ref Unsafe.Add(ref nodes, index);
         var x = Unsafe.Add(ref row, node.Feature);
         var right = node.Right;
-        var left = TCmp.GoesLeft(x, node.Threshold) | (double.IsNaN(x) & right < 0);
+        var left = TNaN.MayHaveNaN
+            ? TCmp.GoesLeft(x, node.Threshold) | (TCmp.GoesLeftOrUnordered(x, node.Threshold) & right < 0)
+            : TCmp.GoesLeft(x, node.Threshold);
         // Arithmetic select: a conditional here compiles to a branch, mispredicted half the time.
         var rightChild = right & int.MaxValue;
         return rightChild + ((index + 1 - rightChild) & -Unsafe.BitCast<bool, byte>(left));

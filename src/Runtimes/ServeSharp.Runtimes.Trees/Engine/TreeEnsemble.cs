@@ -179,6 +179,19 @@ public sealed partial class TreeEnsemble
         return copy;
     }
 
+    private static bool HasNaN(ReadOnlySpan<double> row)
+    {
+        foreach (var x in row)
+        {
+            if (double.IsNaN(x))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static void RoundToFloat32(ReadOnlySpan<double> source, Span<double> destination)
     {
         for (var i = 0; i < source.Length; i++)
@@ -202,7 +215,7 @@ public sealed partial class TreeEnsemble
 
     /// <summary>
     /// Evaluates blocks of up to <see cref="BlockRows"/> rows tree by tree (the tree's nodes stay in cache while
-    /// the block goes through it), summing in <typeparamref name="T"/>. Blocks of fewer than <see cref="Lanes"/>
+    /// the block goes through it), summing in <typeparamref name="T"/>. Blocks of fewer than <see cref="RowLanes"/>
     /// rows go row by row through groups of trees instead, which is what a single-row request needs.
     /// </summary>
     private void Predict<TCmp, T>(ReadOnlySpan<double> features, int rowCount, Span<double> output, Values<T> values)
@@ -213,6 +226,7 @@ public sealed partial class TreeEnsemble
         var k = OutputCount;
         var blockRows = Math.Min(rowCount, BlockRows);
         Span<int> leaves = stackalloc int[BlockRows];
+        Span<bool> rowHasNaN = stackalloc bool[BlockRows];
         T[]? accRented = null;
         double[]? castRented = null;
         var accLength = blockRows * k;
@@ -241,18 +255,30 @@ public sealed partial class TreeEnsemble
                     }
                 }
 
-                if (rows < Lanes)
+                for (var r = 0; r < rows; r++)
+                {
+                    rowHasNaN[r] = HasNaN(block.Slice(r * f, f));
+                }
+
+                if (rows < RowLanes)
                 {
                     for (var r = 0; r < rows; r++)
                     {
-                        SumRow<TCmp, T>(block.Slice(r * f, f), leaves, sums.Slice(r * k, k), values);
+                        if (rowHasNaN[r])
+                        {
+                            SumRow<TCmp, WithNaN, T>(block.Slice(r * f, f), leaves, sums.Slice(r * k, k), values);
+                        }
+                        else
+                        {
+                            SumRow<TCmp, WithoutNaN, T>(block.Slice(r * f, f), leaves, sums.Slice(r * k, k), values);
+                        }
                     }
                 }
                 else
                 {
                     for (var t = 0; t < _roots.Length; t++)
                     {
-                        LeavesOfRows<TCmp>(t, block, rows, leaves);
+                        LeavesOfRows<TCmp>(t, block, rows, rowHasNaN, leaves);
                         for (var r = 0; r < rows; r++)
                         {
                             AddLeaf(t, leaves[r], sums.Slice(r * k, k), block.Slice(r * f, f), values);
@@ -278,14 +304,15 @@ public sealed partial class TreeEnsemble
     }
 
     /// <summary>One row through every tree, <c>leaves.Length</c> trees at a time, summed in tree order.</summary>
-    private void SumRow<TCmp, T>(ReadOnlySpan<double> row, Span<int> leaves, Span<T> sums, Values<T> values)
+    private void SumRow<TCmp, TNaN, T>(ReadOnlySpan<double> row, Span<int> leaves, Span<T> sums, Values<T> values)
         where TCmp : struct, ISplitComparer
+        where TNaN : struct, IRowKind
         where T : unmanaged, INumber<T>
     {
         for (var first = 0; first < _roots.Length; first += leaves.Length)
         {
             var group = leaves[..Math.Min(leaves.Length, _roots.Length - first)];
-            LeavesOfTrees<TCmp>(row, first, group);
+            LeavesOfTrees<TCmp, TNaN>(row, first, group);
             for (var i = 0; i < group.Length; i++)
             {
                 AddLeaf(first + i, group[i], sums, row, values);

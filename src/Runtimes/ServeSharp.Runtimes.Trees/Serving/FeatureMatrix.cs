@@ -4,9 +4,9 @@ namespace ServeSharp.Runtimes.Trees.Serving;
 
 /// <summary>
 /// Turns an inference request into a dense row-major feature matrix (double, NaN = missing), as KServe's
-/// <c>get_predict_input</c> does: with request parameter <c>content_type: pd</c> every input is one column (matched to
-/// the model's feature names when all names are known, else taken in request order); otherwise the first input is a
-/// <c>[rows, features]</c> (or <c>[features]</c>) numeric tensor.
+/// <c>get_predict_input</c> does: with request parameter <c>content_type: pd</c> every input is one column; otherwise
+/// the first input is a <c>[rows, features]</c> (or <c>[features]</c>) numeric tensor, taken positionally.
+/// Columns are matched to the model's feature names per <see cref="ColumnNames"/>.
 /// </summary>
 internal sealed class FeatureMatrix
 {
@@ -23,7 +23,8 @@ internal sealed class FeatureMatrix
 
     /// <exception cref="InferenceException">The request does not hold a matrix of <paramref name="featureCount"/> numeric features.</exception>
     public static FeatureMatrix FromRequest(
-        InferenceRequest request, int featureCount, IReadOnlyList<string>? featureNames, Func<int, string> countMismatch)
+        InferenceRequest request, int featureCount, IReadOnlyList<string>? featureNames, Func<int, string> countMismatch,
+        ColumnNames columnNames = ColumnNames.MatchWhenAllKnown)
     {
         if (request.Inputs.Count == 0)
         {
@@ -32,6 +33,11 @@ internal sealed class FeatureMatrix
 
         if (request.Parameters.GetString(InferParameters.Names.ContentType) == "pd")
         {
+            if (columnNames == ColumnNames.MustMatch && featureNames is not null)
+            {
+                CheckNames(request.Inputs, featureNames);
+            }
+
             return FromColumns(request.Inputs, featureCount, featureNames, countMismatch);
         }
 
@@ -103,6 +109,35 @@ internal sealed class FeatureMatrix
         return new FeatureMatrix(values, (int)rows);
     }
 
+    /// <summary>XGBoost's <c>Booster._validate_features</c> check, but columns in another order are accepted and reordered.</summary>
+    private static void CheckNames(IReadOnlyList<Tensor> inputs, IReadOnlyList<string> featureNames)
+    {
+        var columns = inputs.Select(i => i.Name).ToArray();
+        var expected = featureNames.Where(n => !columns.Contains(n, StringComparer.Ordinal)).ToArray();
+        var unknown = columns.Where(n => !featureNames.Contains(n, StringComparer.Ordinal)).ToArray();
+        var duplicated = columns.Length != columns.Distinct(StringComparer.Ordinal).Count();
+        if (expected.Length == 0 && unknown.Length == 0 && !duplicated)
+        {
+            return;
+        }
+
+        var message = $"feature_names mismatch: {PythonList(featureNames)} {PythonList(columns)}";
+        if (expected.Length > 0)
+        {
+            message += $"\nexpected {string.Join(", ", expected)} in input data";
+        }
+
+        if (unknown.Length > 0)
+        {
+            message += $"\ntraining data did not have the following fields: {string.Join(", ", unknown)}";
+        }
+
+        throw InferenceException.InvalidInput(message);
+    }
+
+    private static string PythonList(IEnumerable<string> names) =>
+        "[" + string.Join(", ", names.Select(n => "'" + n.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal) + "'")) + "]";
+
     private static int IndexOf(IReadOnlyList<string> names, string name)
     {
         for (var i = 0; i < names.Count; i++)
@@ -129,4 +164,17 @@ internal sealed class FeatureMatrix
 
     private static string Describe(string? contentType) =>
         contentType is null ? string.Empty : $" (a request body of content type '{contentType}'; send JSON)";
+}
+
+/// <summary>How <c>content_type: pd</c> columns are matched to a model's feature names.</summary>
+internal enum ColumnNames
+{
+    /// <summary>By name when the columns are exactly the feature names (in any order), else in request order.</summary>
+    MatchWhenAllKnown,
+
+    /// <summary>
+    /// Columns must be exactly the feature names (in any order), else a 400 error as XGBoost words it, naming the
+    /// missing and unknown columns.
+    /// </summary>
+    MustMatch,
 }

@@ -32,7 +32,8 @@ internal sealed class XGBoostModel : IModel
         var features = _predictor.FeatureCount;
         var matrix = FeatureMatrix.FromRequest(
             request, features, _predictor.FeatureNames,
-            got => $"Feature shape mismatch, expected: {features}, got {got}");
+            got => $"Feature shape mismatch, expected: {features}, got {got}",
+            ColumnNames.MustMatch);
         var values = matrix.Values;
         for (var i = 0; i < values.Length; i++)
         {
