@@ -47,6 +47,17 @@ public sealed class SkObject
         _ => throw WrongType(name, "a numpy array or None"),
     };
 
+    /// <summary>
+    /// A 2-D numeric attribute as a dense float64 array: a numpy array, or a scipy CSR matrix (what an estimator
+    /// fitted on sparse data keeps) expanded to dense with zeros where it stores nothing.
+    /// </summary>
+    public NdArray DenseMatrix(string name) => Get(name) switch
+    {
+        NdArray a => a,
+        PyInstance { Type.Name: "csr_matrix" } csr => CsrMatrix.ToDense(new SkObject(csr), this, name),
+        _ => throw WrongType(name, "a numpy array or a scipy CSR matrix"),
+    };
+
     /// <summary>An ndarray attribute that must be present but may be None (null).</summary>
     public NdArray? ArrayOrNone(string name) => Get(name) switch
     {

@@ -84,6 +84,10 @@ public static partial class GlobalAllowList
         d["joblib.numpy_pickle.NumpyArrayWrapper"] = GlobalKind.JoblibArrayWrapper;
         d["sklearn.externals.joblib.numpy_pickle.NumpyArrayWrapper"] = GlobalKind.JoblibArrayWrapper;
         d["_codecs.encode"] = GlobalKind.CodecsEncode;
+        // scipy's CSR matrix (support_vectors_ / _dual_coef_ of an SVM fitted on sparse data): pickled as a plain
+        // object whose state is its arrays; it is only ever read as data.
+        d["scipy.sparse._csr.csr_matrix"] = GlobalKind.InertClass;
+        d["scipy.sparse.csr.csr_matrix"] = GlobalKind.InertClass;
         d["copyreg._reconstructor"] = GlobalKind.CopyregReconstructor;
         d["copy_reg._reconstructor"] = GlobalKind.CopyregReconstructor;
         d["copyreg.__newobj__"] = GlobalKind.CopyregNewObj;

@@ -22,6 +22,7 @@ public sealed class ReferenceOutputTests
         "pipe_columns_pd", "dt_iris", "dt_str_iris", "dtreg_diab", "et_wine", "etreg_diab", "gbc_bc", "gbc_iris", "gbr_diab", "hgb_bc", "hgb_cat", "hgb_iris", "hgbr_diab", "iforest_iris", "pipe_columns_drop_gbr", "pipe_columns_idx", "pipe_ordinal_dt", "rf_bc", "rf_iris", "rfreg_diab", "gnb_bc", "gnb_iris", "knn_dist_wine", "knn_iris", "knn_manhattan_iris", "knnreg_diab", "mlpclf_iris", "mlpclf_logistic_wine", "mlpclf_tanh_bc", "mlpreg_diab", "mlpreg_identity_diab", "nusvc_iris", "nusvr_diab", "pipe_normalizer_l1_knn", "pipe_pca_whiten_svc", "svc_linear_iris", "svc_ovr_wine", "svc_poly_iris", "svc_rbf_bc", "svc_rbf_iris", "svc_sigmoid_bc", "svr_poly_diab", "svr_rbf_diab",
         "pipe_onehot_infreq_ridge", "pipe_onehot_maxcat_drop_ridge", "pipe_onehot_infreq_ignore_ridge",
         "dt_multi_iris", "rf_multi_iris", "et_multi_str_iris", "dtreg_multi_diab", "rfreg_multi_diab", "etreg_multi_diab",
+        "svc_sparse_rbf_iris", "svc_sparse_poly_iris", "nusvr_sparse_diab", "knn_multi_iris", "knn_multi_dist_str_iris", "knnreg_multi_diab",
     };
 
     public static TheoryData<string, string> ModelFiles()

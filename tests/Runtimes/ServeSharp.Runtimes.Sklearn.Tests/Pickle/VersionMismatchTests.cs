@@ -21,7 +21,7 @@ public sealed class VersionMismatchTests : IDisposable
     [InlineData("knn_iris", "effective_metric_")]
     [InlineData("knn_iris", "outputs_2d_")]
     [InlineData("svc_rbf_iris", "break_ties")]
-    [InlineData("nusvc_iris", "_sparse")]
+    [InlineData("nusvc_iris", "_probA")]
     [InlineData("rf_iris", "n_outputs_")]
     [InlineData("gbc_iris", "learning_rate")]
     [InlineData("hgb_iris", "_baseline_prediction")]

@@ -1,18 +1,20 @@
 using ServeSharp.Abstractions;
 using ServeSharp.Runtimes.Sklearn.Estimators.Linear;
+using ServeSharp.Runtimes.Sklearn.Numpy;
 
 namespace ServeSharp.Runtimes.Sklearn.Estimators.Neighbors;
 
 /// <summary>
 /// KNeighborsClassifier / KNeighborsRegressor: the k nearest training samples vote (uniform or 1/distance weights;
-/// ties go to the smallest class index, like scipy's mode) or are averaged.
+/// ties go to the smallest class index, like scipy's mode and weighted_mode) or are averaged. Fitted on a 2-D y,
+/// every output votes (or is averaged) separately: [rows, n_outputs].
 /// </summary>
 public sealed class KNeighbors : IPredictor
 {
     private readonly NeighborSearch _search;
     private readonly int _k;
     private readonly bool _distanceWeights;
-    private readonly ClassLabels? _classes;
+    private readonly ClassLabels[]? _classes;
     private readonly long[]? _yIndex;
     private readonly double[]? _yValues;
     private readonly int _targets = 1;
@@ -36,13 +38,23 @@ public sealed class KNeighbors : IPredictor
         var y = est.Array("_y");
         if (classifier)
         {
-            if (est.Bool("outputs_2d_"))
+            _classes = est.Bool("outputs_2d_")
+                ? est.List("classes_").Select(c => new ClassLabels(c as NdArray ?? throw est.WrongType("classes_", "a list of arrays"), est.ClassName)).ToArray()
+                : [new ClassLabels(est.Array("classes_"), est.ClassName)];
+            _targets = _classes.Length;
+            if ((_targets > 1 && (y.Rank != 2 || y.Shape[1] != _targets)) || _classes.Any(c => c.DataType != _classes[0].DataType))
             {
-                throw est.Unsupported("multi-output classification");
+                throw est.WrongType("_y", $"class indices for {_targets} outputs of one label type");
             }
 
-            _classes = new ClassLabels(est.Array("classes_"), est.ClassName);
             _yIndex = y.ToLongs();
+            for (var i = 0; i < _yIndex.Length; i++)
+            {
+                if (_yIndex[i] < 0 || _yIndex[i] >= _classes[i % _targets].Count)
+                {
+                    throw est.WrongType("_y", "class indices within classes_");
+                }
+            }
         }
         else
         {
@@ -58,7 +70,8 @@ public sealed class KNeighbors : IPredictor
     public int? FeatureCount => _search.Features;
 
     /// <inheritdoc />
-    public bool HasPredictProba => _classes is not null;
+    /// <remarks>A multi-output classifier's predict_proba is a list of arrays, which no response tensor holds.</remarks>
+    public bool HasPredictProba => _classes is not null && _targets == 1;
 
     /// <inheritdoc />
     public Tensor Predict(FeatureFrame x, string outputName)
@@ -68,37 +81,36 @@ public sealed class KNeighbors : IPredictor
             return Tensor.Create(outputName, Ravel ? [x.Rows] : [x.Rows, _targets], Regress(x));
         }
 
-        var p = PredictProba(x, out var classes);
-        var idx = new int[x.Rows];
-        for (var i = 0; i < x.Rows; i++)
+        // sklearn's predict takes the (weighted) mode of the raw votes; the first largest is the smallest class.
+        var votes = Votes(x);
+        var perOutput = new Tensor[_targets];
+        for (var o = 0; o < _targets; o++)
         {
-            idx[i] = VectorMath.ArgMax(p.AsSpan(i * classes, classes));
+            var idx = new int[x.Rows];
+            for (var i = 0; i < x.Rows; i++)
+            {
+                idx[i] = VectorMath.ArgMax(votes[o].AsSpan(i * _classes[o].Count, _classes[o].Count));
+            }
+
+            perOutput[o] = _classes[o].Take(idx, outputName);
         }
 
-        return _classes.Take(idx, outputName);
+        return _targets == 1 ? perOutput[0] : TensorRows.SideBySide(perOutput, x.Rows, outputName);
     }
 
     /// <inheritdoc />
     public double[] PredictProba(FeatureFrame x, out int classes)
     {
-        LinearFunction.CheckFeatures(x, _search.Features);
-        classes = _classes!.Count;
-        var m = x.ToMatrix();
-        var d = _search.Features;
-        var idx = new int[_k];
-        var dist = new double[_k];
-        var w = new double[_k];
-        var proba = new double[x.Rows * classes];
+        if (!HasPredictProba)
+        {
+            throw new NotSupportedException("predict_proba of a multi-output classifier is a list of arrays");
+        }
+
+        classes = _classes![0].Count;
+        var proba = Votes(x)[0];
         for (var i = 0; i < x.Rows; i++)
         {
-            _search.Query(m.AsSpan(i * d, d), idx, dist);
-            Weights(dist, w);
             var row = proba.AsSpan(i * classes, classes);
-            for (var n = 0; n < _k; n++)
-            {
-                row[(int)_yIndex![idx[n]]] += w[n];
-            }
-
             double sum = 0;
             foreach (var v in row)
             {
@@ -117,6 +129,35 @@ public sealed class KNeighbors : IPredictor
         }
 
         return proba;
+    }
+
+    // Per output, [rows, classes] sums of the neighbours' weights per class, in neighbour order.
+    private double[][] Votes(FeatureFrame x)
+    {
+        LinearFunction.CheckFeatures(x, _search.Features);
+        var m = x.ToMatrix();
+        var d = _search.Features;
+        var idx = new int[_k];
+        var dist = new double[_k];
+        var w = new double[_k];
+        var labels = _classes!;
+        var votes = labels.Select(c => new double[x.Rows * c.Count]).ToArray();
+        for (var i = 0; i < x.Rows; i++)
+        {
+            _search.Query(m.AsSpan(i * d, d), idx, dist);
+            Weights(dist, w);
+            for (var o = 0; o < _targets; o++)
+            {
+                var classes = labels[o].Count;
+                var row = votes[o].AsSpan(i * classes, classes);
+                for (var n = 0; n < _k; n++)
+                {
+                    row[(int)_yIndex![idx[n] * _targets + o]] += w[n];
+                }
+            }
+        }
+
+        return votes;
     }
 
     private double[] Regress(FeatureFrame x)

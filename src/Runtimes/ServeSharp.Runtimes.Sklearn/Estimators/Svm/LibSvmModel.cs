@@ -23,22 +23,20 @@ internal sealed class LibSvmModel
 
     public LibSvmModel(SkObject est, int classes)
     {
-        if (est.Bool("_sparse"))
-        {
-            throw est.Unsupported("a model fitted on sparse data");
-        }
-
+        // A model fitted on sparse data keeps support_vectors_ and _dual_coef_ as CSR matrices; libsvm's sparse
+        // kernels visit the same non-zero terms in the same order as the dense ones, so the dense code gives the
+        // same values.
         _kernel = est.Get("kernel") as string ?? throw est.Unsupported("a callable kernel");
         if (_kernel is not ("linear" or "poly" or "rbf" or "sigmoid"))
         {
             throw est.Unsupported($"kernel '{_kernel}'");
         }
 
-        var sv = est.Array("support_vectors_");
+        var sv = est.DenseMatrix("support_vectors_");
         _sv = sv.ToDoubles();
         SupportCount = (int)sv.Shape[0];
         Features = (int)sv.Shape[1];
-        _coef = est.Array("_dual_coef_").ToDoubles();
+        _coef = est.DenseMatrix("_dual_coef_").ToDoubles();
         _rho = est.Array("_intercept_").ToDoubles().Select(v => -v).ToArray();
         _nSupport = est.Array("_n_support").ToLongs().Select(v => (int)v).ToArray();
         _gamma = est.Double("_gamma");

@@ -102,7 +102,7 @@ public sealed class ForestModel : IPredictor
             perOutput[o] = _classes[o].Take(idx, outputName);
         }
 
-        return _outputs == 1 ? perOutput[0] : SideBySide(perOutput, x.Rows, outputName);
+        return _outputs == 1 ? perOutput[0] : TensorRows.SideBySide(perOutput, x.Rows, outputName);
     }
 
     /// <inheritdoc />
@@ -115,23 +115,6 @@ public sealed class ForestModel : IPredictor
 
         classes = _classes![0].Count;
         return Raw(x);
-    }
-
-    // [rows] tensors, one per output, as one [rows, outputs] tensor (numpy column_stack).
-    private static Tensor SideBySide(Tensor[] columns, int rows, string name)
-    {
-        var first = columns[0].Data;
-        var data = Array.CreateInstance(first.GetType().GetElementType()!, rows * columns.Length);
-        for (var o = 0; o < columns.Length; o++)
-        {
-            var column = columns[o].Data;
-            for (var i = 0; i < rows; i++)
-            {
-                data.SetValue(column.GetValue(i), i * columns.Length + o);
-            }
-        }
-
-        return new Tensor(name, columns[0].DataType, [rows, columns.Length], data);
     }
 
     private double[] Raw(FeatureFrame x)

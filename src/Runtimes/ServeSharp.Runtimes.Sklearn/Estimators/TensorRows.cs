@@ -1,8 +1,8 @@
 using ServeSharp.Abstractions;
 
-namespace ServeSharp.Runtimes.Sklearn.Serving;
+namespace ServeSharp.Runtimes.Sklearn.Estimators;
 
-/// <summary>Joins per-block outputs back into one tensor, row blocks in order.</summary>
+/// <summary>Joins tensors: row blocks one under the other, or per-output columns side by side.</summary>
 internal static class TensorRows
 {
     /// <summary>Concatenates <paramref name="parts"/> along the first dimension (numpy <c>concatenate(axis=0)</c>).</summary>
@@ -33,5 +33,22 @@ internal static class TensorRows
         var shape = (long[])first.Shape.Clone();
         shape[0] = rows;
         return new Tensor(name, first.DataType, shape, data);
+    }
+
+    /// <summary>[rows] tensors, one per output, as one [rows, outputs] tensor (numpy column_stack).</summary>
+    public static Tensor SideBySide(Tensor[] columns, int rows, string name)
+    {
+        var first = columns[0].Data;
+        var data = Array.CreateInstance(first.GetType().GetElementType()!, rows * columns.Length);
+        for (var o = 0; o < columns.Length; o++)
+        {
+            var column = columns[o].Data;
+            for (var i = 0; i < rows; i++)
+            {
+                data.SetValue(column.GetValue(i), i * columns.Length + o);
+            }
+        }
+
+        return new Tensor(name, columns[0].DataType, [rows, columns.Length], data);
     }
 }
