@@ -279,6 +279,21 @@ public sealed partial class TreeEnsemble
                     for (var t = 0; t < _roots.Length; t++)
                     {
                         LeavesOfRows<TCmp>(t, block, rows, rowHasNaN, leaves);
+                        var target = _treeOutputs[t];
+                        if (target >= 0 && !_hasLinearLeaves)
+                        {
+                            // The common case, AddLeaf's first branch hoisted out of the row loop.
+                            var nodeValues = values.Node;
+                            var weight = values.Weights[t];
+                            for (var r = 0; r < rows; r++)
+                            {
+                                var v = nodeValues[leaves[r]];
+                                sums[r * k + target] += _unitWeights ? v : v * weight;
+                            }
+
+                            continue;
+                        }
+
                         for (var r = 0; r < rows; r++)
                         {
                             AddLeaf(t, leaves[r], sums.Slice(r * k, k), block.Slice(r * f, f), values);

@@ -3,7 +3,14 @@ using ServeSharp.Runtimes.Trees.Serving;
 
 namespace ServeSharp.Runtimes.Trees.XGBoost;
 
-/// <summary>A loaded XGBoost booster answering with what <c>Booster.predict(DMatrix(x))</c> returns (FP32).</summary>
+/// <summary>
+/// A loaded XGBoost booster answering with what <c>Booster.predict(DMatrix(x))</c> returns (FP32).
+/// Missing values: only NaN, as in KServe's xgbserver, which builds <c>xgb.DMatrix(instances, nthread=...)</c> without a
+/// <c>missing</c> argument; XGBoost model files do not store one (it is a DMatrix setting), so there is nothing to
+/// configure. Feature names: <c>content_type: pd</c> columns must be the booster's feature_names (see
+/// <see cref="ColumnNames.MustMatch"/>); an unnamed matrix is taken positionally, where XGBoost 1.7 would refuse it
+/// ("training data did not have the following fields").
+/// </summary>
 internal sealed class XGBoostModel : IModel
 {
     private readonly XGBoostPredictor _predictor;
