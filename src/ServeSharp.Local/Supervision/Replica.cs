@@ -177,7 +177,6 @@ internal sealed partial class Replica
             lock (_lock)
             {
                 readySince = _readySince;
-                _restarts++;
             }
 
             if (readySince is { } since && _time.GetUtcNow() - since >= _options.BackoffReset)
@@ -188,7 +187,9 @@ internal sealed partial class Replica
             crashes++;
             var backoff = Backoff(crashes);
             var reason = $"process exited with code {exitCode}";
-            SetState(ReplicaPhase.CrashLoopBackOff, null, ports, exitCode, reason);
+            // The restart count, exit code and phase change together: a reader never sees the new count next to
+            // the dead process's Ready phase.
+            SetState(ReplicaPhase.CrashLoopBackOff, null, ports, exitCode, reason, countRestart: true);
             log.Event(_time.GetUtcNow(), $"{reason}; restarting in {backoff.TotalSeconds:0.###}s");
             SupervisorLog.Exited(_logger, Id, exitCode, _restarts, backoff);
             if (!await DelayAsync(backoff).ConfigureAwait(false))
@@ -469,10 +470,15 @@ internal sealed partial class Replica
         _changed();
     }
 
-    private void SetState(ReplicaPhase phase, int? pid, IReadOnlyDictionary<string, int> ports, int? exitCode, string? error)
+    private void SetState(ReplicaPhase phase, int? pid, IReadOnlyDictionary<string, int> ports, int? exitCode, string? error, bool countRestart = false)
     {
         lock (_lock)
         {
+            if (countRestart)
+            {
+                _restarts++;
+            }
+
             _phase = phase;
             _pid = pid;
             _currentPorts = ports;
