@@ -47,17 +47,8 @@ cleanup() {
 trap cleanup EXIT
 
 # --- tools -----------------------------------------------------------------------------------------------------------
-missing=()
-command -v wrk >/dev/null || missing+=(wrk)
-command -v curl >/dev/null || missing+=(curl)
-command -v jq >/dev/null || missing+=(jq)
-if [ ${#missing[@]} -gt 0 ]; then
-  log "installing ${missing[*]}"
-  SUDO=""
-  [ "$(id -u)" -ne 0 ] && SUDO=sudo
-  $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null 2>&1 \
-    || { $SUDO apt-get update -qq >/dev/null && $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null; }
-fi
+. bench/common.sh
+install_missing wrk=wrk curl=curl jq=jq
 
 # --- build and start -------------------------------------------------------------------------------------------------
 # Measured as deployed, like bench/run.sh: `dotnet publish` with ReadyToRun (start-up does not wait for the JIT); the
@@ -65,10 +56,8 @@ fi
 rm -rf "$WORK"
 mkdir -p "$WORK/models/xgb" "$WORK/logs"
 log "publishing servesharp (Release, ReadyToRun)"
-dotnet publish src/ServeSharp.Cli -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
-  -o "$WORK/publish" -v quiet -nologo 2>&1 | grep -E " error |rror\(s\)" | sort -u >&2 || true
+publish_servesharp "$WORK/publish"
 SERVESHARP=$WORK/publish/servesharp
-[ -x "$SERVESHARP" ] || { log "publish failed: $SERVESHARP missing"; exit 1; }
 cp "$TREE_FIXTURE" "$WORK/models/xgb/model.json"
 
 "$SERVESHARP" up --data-dir "$WORK/data" --api-port "$API_PORT" --ingress-port "$INGRESS_PORT" >"$WORK/logs/up.log" 2>&1 &

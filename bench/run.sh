@@ -48,30 +48,18 @@ cleanup() {
 trap cleanup EXIT
 
 # --- tools -----------------------------------------------------------------------------------------------------------
-missing=()
-command -v wrk >/dev/null || missing+=(wrk)
-command -v h2load >/dev/null || missing+=(nghttp2-client)
-command -v curl >/dev/null || missing+=(curl)
-if [ ${#missing[@]} -gt 0 ]; then
-  log "installing ${missing[*]}"
-  SUDO=""
-  [ "$(id -u)" -ne 0 ] && SUDO=sudo
-  $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null 2>&1 \
-    || { $SUDO apt-get update -qq >/dev/null && $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null; }
-fi
+. bench/common.sh
+install_missing wrk=wrk h2load=nghttp2-client curl=curl
 PYTHON=/usr/bin/python3
 [ -x "$PYTHON" ] || PYTHON=python3
 
 # --- build -----------------------------------------------------------------------------------------------------------
-# servesharp is measured as it is deployed: `dotnet publish` with ReadyToRun (precompiled code, so start-up does not
-# wait for the JIT). The ceiling is an ordinary Release build.
+# servesharp is measured as it is deployed (bench/common.sh); the ceiling is an ordinary Release build.
 log "publishing servesharp (Release, ReadyToRun) and building the ceiling"
-dotnet publish src/ServeSharp.Cli -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
-  -o "$PUBLISH" -v quiet -nologo 2>&1 | grep -E " error |rror\(s\)" | sort -u >&2 || true
+publish_servesharp "$PUBLISH"
 dotnet build bench/Ceiling -c Release -v quiet -nologo 2>&1 | grep -E " error |rror\(s\)" | sort -u >&2 || true
 SERVESHARP=$PUBLISH/servesharp
 CEILING=bench/Ceiling/bin/Release/net10.0/Ceiling
-[ -x "$SERVESHARP" ] || { log "build failed: $SERVESHARP missing"; exit 1; }
 [ -x "$CEILING" ] || { log "build failed: $CEILING missing"; exit 1; }
 
 rm -rf "$WORK"

@@ -19,7 +19,6 @@ commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 dirty=$(git status --porcelain 2>/dev/null | grep -q . && echo " (uncommitted changes)" || true)
 
 {
-  echo "<!-- BEGIN sklearn -->"
   echo "## scikit-learn"
   echo
   echo "Written by \`bench/Sklearn/run.sh $seconds\` — do not edit by hand; re-run the script."
@@ -42,18 +41,8 @@ dirty=$(git status --porcelain 2>/dev/null | grep -q . && echo " (uncommitted ch
   echo "slow model over the cores. Goal: 1 row ≥ 20× faster, 1,000 rows not slower."
   echo
   sed '/^$/d' "$work/table.md"
-  echo "<!-- END sklearn -->"
 } >"$work/section.md"
 
-touch "$results"
-if grep -q '^<!-- BEGIN sklearn -->$' "$results" && grep -q '^<!-- END sklearn -->$' "$results"; then
-  awk -v section="$work/section.md" '
-    $0 == "<!-- BEGIN sklearn -->" { while ((getline line < section) > 0) print line; skip = 1; next }
-    $0 == "<!-- END sklearn -->" { skip = 0; next }
-    !skip { print }' "$results" >"$work/results.md"
-else
-  { cat "$results"; echo; cat "$work/section.md"; } >"$work/results.md"
-fi
-cp "$work/results.md" "$results"
+../replace-section.sh sklearn "$work/section.md" "$results"
 echo
 echo "wrote $(cd "$(dirname "$results")" && pwd)/$(basename "$results")"
