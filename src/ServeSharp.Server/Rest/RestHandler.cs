@@ -190,8 +190,8 @@ internal sealed class RestHandler
         var contentType = context.Request.ContentType;
         var bodyIsJson = IsJsonContentType(contentType) || IsCurlFormJson(contentType, body.WrittenSpan);
         var cloudEvent = CloudEventRequest.Read(context.Request.Headers, contentType, bodyIsJson, body.WrittenSpan);
-        var payload = body.WrittenSpan.Slice(cloudEvent.DataStart, cloudEvent.DataLength);
-        var isJson = cloudEvent.Mode == CloudEventMode.Binary ? cloudEvent.DataIsJson : bodyIsJson;
+        var payload = cloudEvent is null ? body.WrittenSpan : body.WrittenSpan.Slice(cloudEvent.DataStart, cloudEvent.DataLength);
+        var isJson = cloudEvent?.Mode == CloudEventMode.Binary ? cloudEvent.DataIsJson : bodyIsJson;
         var request = isJson
             ? V1RequestDecoder.Decode(payload, name, headers)
             : V1RequestDecoder.FromRawBody(payload, contentType ?? "application/octet-stream", name, headers);
@@ -211,8 +211,8 @@ internal sealed class RestHandler
         }
 
         var responseType = JsonContentType;
-        using var eventOutput = cloudEvent.AnswerAsEvent ? new PooledBufferWriter() : null;
-        if (eventOutput is not null)
+        using var eventOutput = cloudEvent is { AnswerAsEvent: true } ? new PooledBufferWriter() : null;
+        if (cloudEvent is not null && eventOutput is not null)
         {
             responseType = CloudEventResponse.Write(
                 cloudEvent, _options.CloudEvents, name, _time.GetUtcNow(), output.WrittenSpan, context.Response.Headers, eventOutput);

@@ -51,11 +51,13 @@ internal sealed class CloudEventRequest
     public IReadOnlyList<KeyValuePair<string, JsonElement>> Attributes { get; }
 
     /// <summary>
-    /// Reads the event framing of a request; <see cref="CloudEventMode.None"/> leaves the body as it is. Structured
-    /// events are only looked for in bodies whose content type makes them JSON (<paramref name="bodyIsJson"/>).
+    /// Reads the event framing of a request. Null — the common case, so no allocation — means a plain request that gets a
+    /// plain answer; <see cref="CloudEventMode.None"/> means a plain body sent as <c>application/cloudevents+json</c>,
+    /// answered as an event. Structured events are only looked for in bodies whose content type makes them JSON
+    /// (<paramref name="bodyIsJson"/>).
     /// </summary>
     /// <exception cref="InferenceException">Binary-mode data that claims to be JSON but does not parse.</exception>
-    public static CloudEventRequest Read(IHeaderDictionary headers, string? contentType, bool bodyIsJson, ReadOnlySpan<byte> body)
+    public static CloudEventRequest? Read(IHeaderDictionary headers, string? contentType, bool bodyIsJson, ReadOnlySpan<byte> body)
     {
         var structuredType = string.Equals(contentType, StructuredContentType, StringComparison.Ordinal);
         if (IsBinary(headers))
@@ -68,7 +70,7 @@ internal sealed class CloudEventRequest
             return new CloudEventRequest(CloudEventMode.Structured, structuredType, start, length, attributes);
         }
 
-        return new CloudEventRequest(CloudEventMode.None, structuredType, 0, body.Length, []);
+        return structuredType ? new CloudEventRequest(CloudEventMode.None, answerAsEvent: true, 0, body.Length, []) : null;
     }
 
     private static bool IsBinary(IHeaderDictionary headers)
