@@ -14,10 +14,20 @@ install_missing() {
     || { $sudo apt-get update -qq >/dev/null && $sudo apt-get install -y -qq "${missing[@]}" >/dev/null; }
 }
 
-# publish_servesharp DIR: servesharp as it is deployed, `dotnet publish` with ReadyToRun (precompiled code, so start-up
-# does not wait for the JIT), into DIR; fails when DIR/servesharp is missing afterwards.
+# publish_servesharp DIR: servesharp as it is deployed, into DIR: the tool with `dotnet publish` ReadyToRun (precompiled
+# code, so start-up does not wait for the JIT) and, beside it, the natively compiled model server servesharp-serve
+# (src/ServeSharp.Serve, Native AOT), which `servesharp up` then runs for its replicas. Fails when either is missing.
+# The native compile takes minutes; it is skipped when DIR/servesharp-serve is newer than every source file.
 publish_servesharp() {
   dotnet publish src/ServeSharp.Cli -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
     -o "$1" -v quiet -nologo 2>&1 | grep -E " error |rror\(s\)" | sort -u >&2 || true
   [ -x "$1/servesharp" ] || { log "publish failed: $1/servesharp missing"; return 1; }
+  if [ ! -x "$1/servesharp-serve" ] || [ -n "$(find src Directory.Build.props Directory.Packages.props -newer "$1/servesharp-serve" \
+       -type f \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' \) -not -path '*/obj/*' -not -path '*/bin/*' -print -quit)" ]; then
+    log "publishing the native model server (servesharp-serve, Native AOT; takes a few minutes)"
+    dotnet publish src/ServeSharp.Serve -c Release -r linux-x64 -o "$1" -v quiet -nologo 2>&1 \
+      | grep -E " error |rror\(s\)" | sort -u >&2 || true
+    touch "$1/servesharp-serve" 2>/dev/null || true
+  fi
+  [ -x "$1/servesharp-serve" ] || { log "publish failed: $1/servesharp-serve missing"; return 1; }
 }

@@ -43,6 +43,7 @@ public sealed class OnnxModelRuntime : IModelRuntime
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        OnnxTelemetry.DisableUnlessConfigured();
         _options = options;
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         _timeProvider = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));

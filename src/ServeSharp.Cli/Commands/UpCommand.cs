@@ -34,6 +34,7 @@ internal static class UpCommand
                 ApiPort = result.GetValue(apiPort),
                 IngressDomain = result.GetValue(domain)!,
                 ServeCommand = SelfCommand(),
+                ModelServerCommand = NativeModelServer(),
             };
             using var loggerFactory = LoggerFactory.Create(b => b
                 .AddSimpleConsole(o =>
@@ -122,6 +123,16 @@ internal static class UpCommand
         }
 
         await ReadyAnnouncer.RunAsync(new Uri(api), services, ingressPort, Console.Out, TimeProvider.System, cancellationToken);
+    }
+
+    /// <summary>
+    /// The natively compiled model server (<c>servesharp-serve</c>, published from src/ServeSharp.Serve) when it sits
+    /// next to this executable, as in a published installation; else none, and replicas run <c>servesharp serve</c>.
+    /// </summary>
+    private static string[] NativeModelServer()
+    {
+        var native = Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "servesharp-serve.exe" : "servesharp-serve");
+        return File.Exists(native) && !File.Exists(Path.ChangeExtension(native, ".dll")) ? [native] : [];
     }
 
     /// <summary>How to start this same executable again (for <c>servesharp serve</c> replicas).</summary>

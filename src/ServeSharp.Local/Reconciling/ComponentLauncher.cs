@@ -183,18 +183,19 @@ public sealed class ComponentLauncher(LocalPlatformOptions options)
             return new ComponentLaunch(null, null, scaling, "InvalidPredictorSpec", "spec.predictor: storageUri is required for the built-in runtimes") { Runtime = runtime };
         }
 
-        if (options.ServeCommand.Count == 0)
+        var serve = options.EffectiveModelServerCommand;
+        if (serve.Count == 0)
         {
             throw new InvalidOperationException("LocalPlatformOptions.ServeCommand is not set.");
         }
 
         string[] args =
         [
-            .. options.ServeCommand.Skip(1), "serve",
+            .. serve.Skip(1), "serve",
             "--model_name", modelName, "--model_dir", "$(MODEL_DIR)", "--model_format", format.ToLowerInvariant(),
             "--http_port", "$(PORT_HTTP)", "--grpc_port", "$(PORT_GRPC)", "--host", "127.0.0.1",
         ];
-        var template = new ProcessTemplate(options.ServeCommand[0], args, new Dictionary<string, string>(), null, ["http", "grpc"], ReadinessProbe.Http("/v2/health/ready"));
+        var template = new ProcessTemplate(serve[0], args, new Dictionary<string, string>(), null, ["http", "grpc"], ReadinessProbe.Http("/v2/health/ready"));
         return new ComponentLaunch(template, storageUri, scaling) { ModelName = modelName, Runtime = runtime };
     }
 

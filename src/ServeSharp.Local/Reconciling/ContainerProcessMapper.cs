@@ -58,8 +58,12 @@ public sealed partial class ContainerProcessMapper(LocalPlatformOptions options)
         var leading = new List<string>();
         if (executable == "servesharp" && options.ServeCommand.Count > 0)
         {
-            executable = options.ServeCommand[0];
-            leading.AddRange(options.ServeCommand.Skip(1));
+            // `servesharp serve …` may run the natively compiled model server; other verbs need the full tool.
+            var self = command.Skip(1).Concat(container.Args ?? []).FirstOrDefault() == "serve"
+                ? options.EffectiveModelServerCommand
+                : options.ServeCommand;
+            executable = self[0];
+            leading.AddRange(self.Skip(1));
         }
 
         var args = leading.Concat(command.Skip(1).Concat(container.Args ?? []).Select(Rewrite)).ToList();

@@ -18,6 +18,16 @@ public sealed class LocalPlatformOptions
     /// <summary>How to run the model server: executable then leading arguments (e.g. <c>servesharp</c>, or <c>dotnet servesharp.dll</c>); <c>serve …</c> is appended.</summary>
     public IReadOnlyList<string> ServeCommand { get; set; } = [];
 
+    /// <summary>
+    /// How to run the built-in model server when it differs from <see cref="ServeCommand"/>: the natively compiled
+    /// <c>servesharp-serve</c> of a published installation, which starts in a fraction of the time. Empty: use
+    /// <see cref="ServeCommand"/>. <c>serve …</c> is appended all the same.
+    /// </summary>
+    public IReadOnlyList<string> ModelServerCommand { get; set; } = [];
+
+    /// <summary>The command that runs <c>servesharp serve</c>: <see cref="ModelServerCommand"/>, else <see cref="ServeCommand"/>.</summary>
+    public IReadOnlyList<string> EffectiveModelServerCommand => ModelServerCommand.Count > 0 ? ModelServerCommand : ServeCommand;
+
     /// <summary>Path of the SQLite store.</summary>
     public string StorePath => Path.Combine(DataDirectory, "store.db");
 

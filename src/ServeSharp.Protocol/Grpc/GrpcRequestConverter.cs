@@ -102,9 +102,9 @@ public static class GrpcRequestConverter
             TensorDataType.FP32 => Take(contents.Fp32Contents, count, what, "fp32_contents"),
             TensorDataType.FP64 => Take(contents.Fp64Contents, count, what, "fp64_contents"),
             TensorDataType.Bytes => TakeBytes(contents.BytesContents, count, what),
-            _ => count == 0
-                ? Array.CreateInstance(dataType.ClrElementType(), 0)
-                : throw InferenceException.InvalidInput(
+            // FP16 is the only datatype without a typed contents field.
+            TensorDataType.FP16 when count == 0 => Array.Empty<Half>(),
+            _ => throw InferenceException.InvalidInput(
                     $"{dataType.ToWireName()} data has no typed contents field; send {what} in raw_input_contents."),
         };
         return new Tensor(name, dataType, shape, data, parameters);

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using ServeSharp.Abstractions;
@@ -13,7 +14,7 @@ public static class ModelServerServiceCollectionExtensions
     /// equals its <see cref="IModelRuntime.Format"/>, or, without a format, when its <see cref="IModelRuntime.CanLoad"/>
     /// accepts the model directory (runtimes are asked in registration order).
     /// </summary>
-    public static IServiceCollection AddModelRuntime<TRuntime>(this IServiceCollection services)
+    public static IServiceCollection AddModelRuntime<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TRuntime>(this IServiceCollection services)
         where TRuntime : class, IModelRuntime
     {
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IModelRuntime, TRuntime>());
@@ -31,7 +32,7 @@ public static class ModelServerServiceCollectionExtensions
     /// Registers a data-plane decorator (batching, payload logging, ...). Decorators wrap every model the repository
     /// loads; the first registered is the outermost.
     /// </summary>
-    public static IServiceCollection AddModelDecorator<TFactory>(this IServiceCollection services)
+    public static IServiceCollection AddModelDecorator<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TFactory>(this IServiceCollection services)
         where TFactory : class, IModelDecoratorFactory
     {
         services.AddSingleton<IModelDecoratorFactory, TFactory>();

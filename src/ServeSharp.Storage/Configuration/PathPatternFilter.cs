@@ -62,7 +62,7 @@ public sealed class PathPatternFilter
         {
             try
             {
-                return JsonSerializer.Deserialize<string[]>(trimmed)?.Where(p => !string.IsNullOrWhiteSpace(p)).ToArray() ?? [];
+                return JsonSerializer.Deserialize(trimmed, PatternListJsonContext.Default.StringArray)?.Where(p => !string.IsNullOrWhiteSpace(p)).ToArray() ?? [];
             }
             catch (JsonException)
             {

@@ -55,6 +55,45 @@ public sealed partial class ServeProcessTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(null, false)]
+    [InlineData("0", true)]
+    public async Task Serve_OnnxModel_WritesNoOnnxRuntimeTelemetryStore_UnlessTheUserAsksForIt(string? optOut, bool expectStore)
+    {
+        var home = Directory.CreateDirectory(Path.Combine(_temp, "home")).FullName;
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var modelDir = Path.Combine(Infrastructure.CliProcess.RepositoryRoot, "examples", "iris-onnx");
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "servesharp.dll"), "serve", "--model_name=iris", $"--model_dir={modelDir}", "--http_port=0", "--grpc_port=0", "--host=127.0.0.1" })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        info.Environment["HOME"] = home;
+        info.Environment.Remove("XDG_CACHE_HOME");
+        info.Environment.Remove("ORT_DISABLE_TELEMETRY");
+        if (optOut is not null)
+        {
+            info.Environment["ORT_DISABLE_TELEMETRY"] = optOut;
+        }
+
+        using var process = Process.Start(info)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        try
+        {
+            // The ready line is printed once the model is loaded, i.e. after ONNX Runtime created its environment.
+            var line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            Assert.Contains("models: iris (ready)", line, StringComparison.Ordinal);
+            var store = Path.Combine(home, ".cache", "Microsoft", "DeveloperTools", ".onnxruntime");
+            Assert.Equal(expectStore, Directory.Exists(store));
+        }
+        finally
+        {
+            process.Kill();
+            await process.WaitForExitAsync();
+            _ = await stderr;
+        }
+    }
+
     [Fact]
     public async Task Serve_BadOption_ExitsTwoWithMessage()
     {

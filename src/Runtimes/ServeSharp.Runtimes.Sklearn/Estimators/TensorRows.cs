@@ -22,7 +22,7 @@ internal static class TensorRows
             length += p.Data.Length;
         }
 
-        var data = Array.CreateInstance(first.Data.GetType().GetElementType()!, length);
+        var data = Array.CreateInstanceFromArrayType(first.Data.GetType(), length);
         var offset = 0;
         foreach (var p in parts)
         {
@@ -39,7 +39,7 @@ internal static class TensorRows
     public static Tensor SideBySide(Tensor[] columns, int rows, string name)
     {
         var first = columns[0].Data;
-        var data = Array.CreateInstance(first.GetType().GetElementType()!, rows * columns.Length);
+        var data = Array.CreateInstanceFromArrayType(first.GetType(), rows * columns.Length);
         for (var o = 0; o < columns.Length; o++)
         {
             var column = columns[o].Data;

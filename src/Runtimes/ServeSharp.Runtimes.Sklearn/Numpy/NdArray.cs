@@ -198,7 +198,7 @@ public sealed class NdArray
             stride *= shape[d];
         }
 
-        var result = Array.CreateInstance(source.GetType().GetElementType()!, source.Length);
+        var result = Array.CreateInstanceFromArrayType(source.GetType(), source.Length);
         var index = new long[rank];
         for (var c = 0; c < count; c++)
         {

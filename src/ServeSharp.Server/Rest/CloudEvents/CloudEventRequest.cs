@@ -93,13 +93,13 @@ internal sealed class CloudEventRequest
         {
             if (name.StartsWith(HeaderPrefix, StringComparison.OrdinalIgnoreCase) && name.Length > HeaderPrefix.Length)
             {
-                attributes.Add(new(name[HeaderPrefix.Length..].ToLowerInvariant(), JsonSerializer.SerializeToElement(value.ToString())));
+                attributes.Add(new(name[HeaderPrefix.Length..].ToLowerInvariant(), CloudEventJsonContext.StringElement(value.ToString())));
             }
         }
 
         if (contentType is not null)
         {
-            attributes.Add(new("datacontenttype", JsonSerializer.SerializeToElement(contentType)));
+            attributes.Add(new("datacontenttype", CloudEventJsonContext.StringElement(contentType)));
         }
 
         var isJson = true;

@@ -80,5 +80,5 @@ internal static class CloudEventResponse
     }
 
     private static void Set(List<KeyValuePair<string, JsonElement>> attributes, string name, string value) =>
-        attributes.Add(new(name, JsonSerializer.SerializeToElement(value)));
+        attributes.Add(new(name, CloudEventJsonContext.StringElement(value)));
 }

@@ -97,15 +97,9 @@ internal sealed class GoogleAccessTokenProvider : IDisposable
             header["kid"] = kid;
         }
 
-        var claims = new Dictionary<string, object>
-        {
-            ["iss"] = credentials.ClientEmail!,
-            ["scope"] = Scope,
-            ["aud"] = tokenUri.AbsoluteUri,
-            ["iat"] = now,
-            ["exp"] = now + 3600,
-        };
-        var signingInput = Base64Url(JsonSerializer.SerializeToUtf8Bytes(header)) + "." + Base64Url(JsonSerializer.SerializeToUtf8Bytes(claims));
+        var claims = new GoogleJwtClaims(credentials.ClientEmail!, Scope, tokenUri.AbsoluteUri, now, now + 3600);
+        var signingInput = Base64Url(JsonSerializer.SerializeToUtf8Bytes(header, GoogleJsonContext.Default.DictionaryStringString))
+            + "." + Base64Url(JsonSerializer.SerializeToUtf8Bytes(claims, GoogleJsonContext.Default.GoogleJwtClaims));
         using var rsa = RSA.Create();
         try
         {

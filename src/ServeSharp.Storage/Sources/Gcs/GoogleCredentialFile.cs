@@ -62,4 +62,6 @@ internal sealed class GoogleCredentialFile
 [JsonSerializable(typeof(GoogleCredentialFile))]
 [JsonSerializable(typeof(GcsObjectList))]
 [JsonSerializable(typeof(GcsObject))]
+[JsonSerializable(typeof(GoogleJwtClaims))]
+[JsonSerializable(typeof(Dictionary<string, string>))]
 internal sealed partial class GoogleJsonContext : JsonSerializerContext;

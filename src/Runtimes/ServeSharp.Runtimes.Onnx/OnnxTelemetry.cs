@@ -1,0 +1,42 @@
+using System.Runtime.InteropServices;
+
+namespace ServeSharp.Runtimes.Onnx;
+
+/// <summary>
+/// ONNX Runtime's Linux build carries Microsoft's 1DS telemetry: creating its environment opens a SQLite event store
+/// under <c>~/.cache/Microsoft/DeveloperTools/.onnxruntime</c> (with a device id) for upload, which costs start-up time
+/// and is not what a user expects of a model server (KServe's servers send nothing). ServeSharp turns it off by
+/// setting <c>ORT_DISABLE_TELEMETRY=1</c> in the process environment before the first ONNX Runtime call, unless the
+/// variable is already set (then the user's value stands).
+/// </summary>
+internal static partial class OnnxTelemetry
+{
+    /// <summary>The variable ONNX Runtime reads when it creates its environment.</summary>
+    public const string DisableVariable = "ORT_DISABLE_TELEMETRY";
+
+    private static int _applied;
+
+    /// <summary>Sets the opt-out once per process. Must run before ONNX Runtime creates its environment.</summary>
+    public static void DisableUnlessConfigured()
+    {
+        if (Interlocked.Exchange(ref _applied, 1) == 1 || Environment.GetEnvironmentVariable(DisableVariable) is not null)
+        {
+            return;
+        }
+
+        // ONNX Runtime reads the native environment (getenv); .NET's Environment.SetEnvironmentVariable does not write
+        // it on Unix, so setenv(3) is called directly. Windows builds of ONNX Runtime have no 1DS uploader.
+        if (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS())
+        {
+            _ = NativeMethods.SetEnv(DisableVariable, "1", overwrite: 0);
+        }
+
+        Environment.SetEnvironmentVariable(DisableVariable, "1");
+    }
+
+    private static partial class NativeMethods
+    {
+        [LibraryImport("libc", EntryPoint = "setenv", StringMarshalling = StringMarshalling.Utf8)]
+        internal static partial int SetEnv(string name, string value, int overwrite);
+    }
+}

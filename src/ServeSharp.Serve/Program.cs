@@ -1,0 +1,9 @@
+using System.CommandLine;
+using ServeSharp.Cli.Commands;
+
+// `servesharp-serve ARGS` runs exactly `servesharp serve ARGS` (the same verb, options and behaviour); a leading
+// `serve` is accepted too, so it can stand in wherever `servesharp serve` is the command.
+var root = new RootCommand("ServeSharp model server (natively compiled `servesharp serve`).");
+root.Subcommands.Add(ServeCommand.Create());
+string[] serveArgs = args is ["serve", ..] ? args : ["serve", .. args];
+return await root.Parse(serveArgs).InvokeAsync();
