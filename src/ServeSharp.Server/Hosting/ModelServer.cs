@@ -113,13 +113,13 @@ public sealed class ModelServer : IAsyncDisposable
         services.AddSingleton<ModelRepository>();
         services.AddSingleton<DataPlane>();
         services.AddSingleton<RestHandler>();
-        services.AddSingleton<GrpcErrorInterceptor>();
+        services.AddSingleton<GrpcCallGuard>();
+        services.AddSingleton<InferenceGrpcService>();
         services.AddGrpc(o =>
         {
             o.MaxReceiveMessageSize = options.GrpcMaxReceiveMessageSize;
             o.MaxSendMessageSize = options.GrpcMaxSendMessageSize;
             o.EnableDetailedErrors = false;
-            o.Interceptors.Add<GrpcErrorInterceptor>();
         });
 
         var app = builder.Build();
