@@ -17,22 +17,8 @@ public sealed class LightGbmRuntime : IModelRuntime
     public string Format => "lightgbm";
 
     /// <inheritdoc />
-    public bool CanLoad(string modelDirectory)
-    {
-        try
-        {
-            var files = ModelFileLocator.Candidates(modelDirectory, Extensions);
-            return files.Count > 0 && files.All(f => LightGbmModelText.LooksLikeLightGbm(ModelFileLocator.Head(f, 16)));
-        }
-        catch (IOException)
-        {
-            return false;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return false;
-        }
-    }
+    public bool CanLoad(string modelDirectory) =>
+        ModelFileLocator.AllCandidatesLookLike(modelDirectory, Extensions, 16, head => LightGbmModelText.LooksLikeLightGbm(head));
 
     /// <inheritdoc />
     public async ValueTask<IModel> LoadAsync(ModelLoadContext context, CancellationToken cancellationToken)
@@ -43,7 +29,7 @@ public sealed class LightGbmRuntime : IModelRuntime
         try
         {
             var booster = LightGbmModelText.Parse(LightGbmModelText.Decode(bytes));
-            return new LightGbmModel(context.Name, LightGbmPredictor.Create(booster));
+            return new LightGbmModel(context.Name, LightGbmPredictor.Create(booster), booster.PandasCategoryColumns);
         }
         catch (FormatException e)
         {

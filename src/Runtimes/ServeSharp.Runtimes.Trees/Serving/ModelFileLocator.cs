@@ -22,6 +22,28 @@ internal static class ModelFileLocator
             .ToArray();
     }
 
+    /// <summary>
+    /// Format detection: the directory holds at least one candidate file and the first <paramref name="headLength"/>
+    /// bytes of every one pass <paramref name="looksRight"/>. Never throws.
+    /// </summary>
+    public static bool AllCandidatesLookLike(
+        string directory, IReadOnlyList<string> extensions, int headLength, Func<byte[], bool> looksRight)
+    {
+        try
+        {
+            var files = Candidates(directory, extensions);
+            return files.Count > 0 && files.All(f => looksRight(Head(f, headLength)));
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>The single model file.</summary>
     /// <exception cref="ModelLoadException">None or more than one file matches.</exception>
     public static string Locate(string directory, IReadOnlyList<string> extensions)
