@@ -95,10 +95,9 @@ public sealed class IngressProxy : IDisposable
             backend.BeginOn(endpoint);
             try
             {
-                var port = isGrpc ? endpoint.GrpcPort : endpoint.HttpPort;
                 var error = await _forwarder.SendAsync(
                     context,
-                    $"http://{endpoint.Host}:{port}",
+                    isGrpc ? endpoint.GrpcPrefix : endpoint.HttpPrefix,
                     _client,
                     isGrpc ? GrpcConfig : RestConfig,
                     match.Route.Headers).ConfigureAwait(false);

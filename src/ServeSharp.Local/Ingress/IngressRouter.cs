@@ -25,7 +25,7 @@ public sealed class IngressRouter
     public IngressMatch? Match(string host, PathString path)
     {
         var table = _table;
-        if (table.ByHost.TryGetValue(StripPort(host), out var byHost))
+        if (table.ByHostSpan.TryGetValue(StripPort(host), out var byHost))
         {
             return MatchRule(byHost, PathString.Empty, path);
         }
@@ -46,20 +46,30 @@ public sealed class IngressRouter
 
     private static IngressMatch? MatchRule(IngressRoute route, PathString prefix, PathString forwardPath)
     {
-        var rule = route.Rules.FirstOrDefault(r => r.PathPattern is null || r.PathPattern.IsMatch(forwardPath.Value ?? "/"));
-        return rule is null ? null : new IngressMatch(route, rule, prefix, forwardPath);
+        // A loop, not LINQ: no closure or enumerator per request.
+        var rules = route.Rules;
+        for (var i = 0; i < rules.Count; i++)
+        {
+            var rule = rules[i];
+            if (rule.PathPattern is null || rule.PathPattern.IsMatch(forwardPath.Value ?? "/"))
+            {
+                return new IngressMatch(route, rule, prefix, forwardPath);
+            }
+        }
+
+        return null;
     }
 
-    private static string StripPort(string host)
+    private static ReadOnlySpan<char> StripPort(ReadOnlySpan<char> host)
     {
         // [::1]:8080, host:8080, host
         if (host.StartsWith('['))
         {
-            var end = host.IndexOf(']', StringComparison.Ordinal);
+            var end = host.IndexOf(']');
             return end < 0 ? host : host[..(end + 1)];
         }
 
-        // The tables compare ignoring case, so no lower-casing (and no allocation when there is no port).
+        // The tables compare ignoring case and are looked up by span: no lower-casing, no allocation.
         var colon = host.LastIndexOf(':');
         return colon < 0 ? host : host[..colon];
     }
@@ -88,12 +98,15 @@ public sealed class IngressRouter
             }
 
             ByHost = byHost.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+            ByHostSpan = ByHost.GetAlternateLookup<ReadOnlySpan<char>>();
             ByPath = byPath.ToFrozenDictionary();
         }
 
         public IReadOnlyList<IngressRoute> Routes { get; }
 
         public FrozenDictionary<string, IngressRoute> ByHost { get; }
+
+        public FrozenDictionary<string, IngressRoute>.AlternateLookup<ReadOnlySpan<char>> ByHostSpan { get; }
 
         public FrozenDictionary<(string, string), IngressRoute> ByPath { get; }
     }

@@ -50,6 +50,10 @@ public sealed class IngressServer : IAsyncDisposable
         builder.Services.AddSingleton<RequestActivator>();
         builder.Services.AddSingleton<IngressProxy>();
         ListenOptions? publicEndpoint = null;
+        // The proxy never blocks a thread (everything is awaited), so the socket engine may run it inline instead of
+        // queueing every read completion to the thread pool: one thread hop less per request, which matters when the
+        // ingress, the replicas and the clients share a few cores.
+        builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;

@@ -7,8 +7,16 @@ namespace ServeSharp.Local.Supervision;
 public sealed record BackendEndpoint(string Id, string Host, IReadOnlyDictionary<string, int> Ports)
 {
     /// <summary>The <c>http</c> port (or the first one).</summary>
-    public int HttpPort => Ports.TryGetValue("http", out var p) ? p : Ports.Values.First();
+    public int HttpPort { get; } = HttpPortOf(Ports);
 
     /// <summary>The port for gRPC: the <c>grpc</c> port when there is one, else the http port (h2c on one port).</summary>
-    public int GrpcPort => Ports.TryGetValue("grpc", out var p) ? p : HttpPort;
+    public int GrpcPort { get; } = Ports.TryGetValue("grpc", out var p) ? p : HttpPortOf(Ports);
+
+    /// <summary><c>http://host:httpPort</c>, built once (not per request): where the ingress forwards REST.</summary>
+    public string HttpPrefix { get; } = $"http://{Host}:{HttpPortOf(Ports)}";
+
+    /// <summary><c>http://host:grpcPort</c>, built once: where the ingress forwards gRPC (h2c).</summary>
+    public string GrpcPrefix { get; } = $"http://{Host}:{(Ports.TryGetValue("grpc", out var g) ? g : HttpPortOf(Ports))}";
+
+    private static int HttpPortOf(IReadOnlyDictionary<string, int> ports) => ports.TryGetValue("http", out var p) ? p : ports.Values.First();
 }
