@@ -1,5 +1,5 @@
 using System.CommandLine;
-using ServeSharp.Cli.Commands;
+using ServeSharp.Serving;
 
 // `servesharp-serve ARGS` runs exactly `servesharp serve ARGS` (the same verb, options and behaviour); a leading
 // `serve` is accepted too, so it can stand in wherever `servesharp serve` is the command.

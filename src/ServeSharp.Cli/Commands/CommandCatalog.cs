@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ServeSharp.Serving;
 
 namespace ServeSharp.Cli.Commands;
 

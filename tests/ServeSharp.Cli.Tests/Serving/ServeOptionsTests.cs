@@ -1,6 +1,6 @@
 using System.CommandLine;
 using ServeSharp.Cli.Commands;
-using ServeSharp.Cli.Serving;
+using ServeSharp.Serving;
 
 namespace ServeSharp.Cli.Tests.Serving;
 

@@ -132,8 +132,15 @@ public sealed partial class ServeProcessTests : IDisposable
         var stderr = process.StandardError.ReadToEndAsync();
         try
         {
-            // The ready line is printed once the model is loaded, i.e. after ONNX Runtime created its environment.
-            var line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            // The ready line is printed once the model is loaded, i.e. after ONNX Runtime created its environment
+            // (log lines come first on the same stream).
+            string? line;
+            do
+            {
+                line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            }
+            while (line is not null && !line.StartsWith("servesharp serve: listening", StringComparison.Ordinal));
+
             Assert.Contains("models: iris (ready)", line, StringComparison.Ordinal);
             var store = Path.Combine(home, ".cache", "Microsoft", "DeveloperTools", ".onnxruntime");
             Assert.Equal(expectStore, Directory.Exists(store));

@@ -4,7 +4,7 @@ using System.Globalization;
 using ServeSharp.Server.Hosting;
 using ServeSharp.Server.Models;
 
-namespace ServeSharp.Cli.Serving;
+namespace ServeSharp.Serving;
 
 /// <summary>Runs <c>servesharp serve</c>: binds options, starts the server, prints one ready line, waits for SIGTERM.</summary>
 internal static class ServeRunner

@@ -3,7 +3,7 @@ using ServeSharp.Abstractions;
 using ServeSharp.Server.Hosting;
 using ServeSharp.Server.Models;
 
-namespace ServeSharp.Cli.Serving;
+namespace ServeSharp.Serving;
 
 /// <summary>
 /// The line `servesharp serve` prints when no runtime recognises the files in <c>--model_dir</c>. KServe's servers then

@@ -4,7 +4,7 @@ using ServeSharp.Runtimes.Trees.LightGbm;
 using ServeSharp.Runtimes.Trees.XGBoost;
 using ServeSharp.Server.Hosting;
 
-namespace ServeSharp.Cli.Serving;
+namespace ServeSharp.Serving;
 
 /// <summary>
 /// The model runtimes `servesharp serve` offers. One line per runtime, e.g.

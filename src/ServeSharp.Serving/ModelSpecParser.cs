@@ -1,6 +1,6 @@
 using ServeSharp.Server.Hosting;
 
-namespace ServeSharp.Cli.Serving;
+namespace ServeSharp.Serving;
 
 /// <summary>Parses <c>--model NAME[:FORMAT]=DIR</c>, e.g. <c>iris=/models/iris</c> or <c>iris:onnx=/models/iris</c>.</summary>
 internal static class ModelSpecParser

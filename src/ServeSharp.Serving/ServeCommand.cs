@@ -1,11 +1,11 @@
 using System.CommandLine;
-using ServeSharp.Cli.Serving;
 
-namespace ServeSharp.Cli.Commands;
+namespace ServeSharp.Serving;
 
 /// <summary><c>servesharp serve</c>: the KServe-compatible model server (V1 + V2 REST, V2 gRPC).</summary>
-internal static class ServeCommand
+public static class ServeCommand
 {
+    /// <summary>The <c>serve</c> command with its options and action.</summary>
     public static Command Create()
     {
         var definition = new ServeOptions();

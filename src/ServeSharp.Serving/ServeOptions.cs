@@ -1,7 +1,7 @@
 using System.CommandLine;
 using ServeSharp.Server.Hosting;
 
-namespace ServeSharp.Cli.Serving;
+namespace ServeSharp.Serving;
 
 /// <summary>
 /// The options of <c>servesharp serve</c>. Every option has our spelling and KServe's (<c>--model-name</c> and

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace ServeSharp.Cli.Serving;
+namespace ServeSharp.Serving;
 
 /// <summary>Parses byte counts such as <c>67108864</c>, <c>64m</c>, <c>64MiB</c>, <c>1g</c> (suffixes are powers of 1024).</summary>
 internal static class ByteSizeParser

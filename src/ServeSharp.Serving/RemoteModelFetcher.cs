@@ -4,7 +4,7 @@ using ServeSharp.Storage;
 using ServeSharp.Storage.Cache;
 using ServeSharp.Storage.Configuration;
 
-namespace ServeSharp.Cli.Serving;
+namespace ServeSharp.Serving;
 
 /// <summary>
 /// Lets <c>servesharp serve</c> take storage URIs where KServe's model servers take local folders: a remote
