@@ -40,7 +40,8 @@ internal sealed class HandoffIngressListener : IConnectionListener
         _dispatcher = dispatcher;
         _logger = logger;
         EndPoint = new IngressEndPoint((IPEndPoint)listen.LocalEndPoint!);
-        _connections = new SocketConnectionContextFactory(new SocketConnectionFactoryOptions(), logger);
+        // Proxied connections run inline on the socket engine, as the plain ingress listener does (IngressServer).
+        _connections = new SocketConnectionContextFactory(new SocketConnectionFactoryOptions { UnsafePreferInlineScheduling = true }, logger);
         _ = AcceptLoopAsync();
     }
 
