@@ -170,15 +170,17 @@ held_by_replica() {
   printf '%s of %s' "$(grep -c "pid=$REPLICA_PID," <<<"$rows" || true)" "$(grep -c . <<<"$rows" || true)"
 }
 REPLICA_PID=$(cut -d' ' -f1 "$WORK"/data/run/default.bench-iris-predictor-00001-*.pid | head -n1)
-HANDED_OFF="n/a"
 for round in 1 2; do
+  probe=""
   log "round $round: direct, then ingress (${half}s each)"
   wrk_run "direct-$round" "$DIRECT_URL" "$half"
   if [ "$round" = 1 ]; then
     ( sleep "$(awk -v h="$half" 'BEGIN { print h / 2 }')"; held_by_replica >"$WORK/logs/handed-off.txt" ) &
+    probe=$!
   fi
   wrk_run "ingress-$round" "$INGRESS_URL" "$half" "$HOST"
-  wait
+  # Only the probe: a bare `wait` would wait for the daemon too.
+  [ -z "$probe" ] || wait "$probe"
 done
 HANDED_OFF=$(cat "$WORK/logs/handed-off.txt" 2>/dev/null || echo "n/a")
 log "ingress connections held by the replica (handed off) during round 1: $HANDED_OFF"
