@@ -1,10 +1,15 @@
 #!/usr/bin/python3
 """Writes the benchmark request bodies for batch sizes 1 and 64 into the given directory:
 
-  v1-b{N}.json    KServe V1  {"instances": [[...4 floats...], ...]}
-  v2-b{N}.json    Open Inference Protocol REST, input-0 FP32 [N,4]
+  v1-b{N}.json    KServe V1  {"instances": [[...F floats...], ...]}
+  v2-b{N}.json    Open Inference Protocol REST, input-0 FP32 [N,F]
   grpc-b{N}.bin   gRPC frame (5-byte prefix + ModelInferRequest) for inference.GRPCInferenceService/ModelInfer,
-                  input-0 FP32 [N,4] in fp32_contents
+                  input-0 FP32 [N,F] in fp32_contents
+
+  make_requests.py OUT_DIR [MODEL_NAME [ROWS_JSON]]
+
+The rows cycle through two iris rows (F = 4), or through the "instances" of ROWS_JSON (a V1 request such as an
+example's v1-request.json).
 
 The protobuf is encoded by hand (field numbers from the Open Inference Protocol proto), so no protobuf
 package or generated code is needed.
@@ -42,7 +47,7 @@ def string(number, text):
 
 
 def model_infer_request(model, rows):
-    shape = b"".join(varint(v) for v in (len(rows), 4))
+    shape = b"".join(varint(v) for v in (len(rows), len(rows[0])))
     floats = b"".join(struct.pack("<f", v) for row in rows for v in row)
     contents = field(6, 2, floats)  # InferTensorContents.fp32_contents (packed)
     tensor = string(1, "input-0") + string(2, "FP32") + field(3, 2, shape) + field(5, 2, contents)
@@ -52,9 +57,15 @@ def model_infer_request(model, rows):
 def main():
     out_dir = sys.argv[1]
     model = sys.argv[2] if len(sys.argv) > 2 else "iris"
+    source = ROWS
+    if len(sys.argv) > 3:
+        with open(sys.argv[3]) as f:
+            source = json.load(f)["instances"]
+        if not source or any(len(row) != len(source[0]) for row in source):
+            sys.exit(f"{sys.argv[3]}: 'instances' must be a non-empty list of rows of equal length")
     os.makedirs(out_dir, exist_ok=True)
     for batch in (1, 64):
-        rows = [ROWS[i % 2] for i in range(batch)]
+        rows = [source[i % len(source)] for i in range(batch)]
         with open(os.path.join(out_dir, f"v1-b{batch}.json"), "w") as f:
             json.dump({"instances": rows}, f, separators=(",", ":"))
         v2 = {"inputs": [{"name": "input-0", "shape": [batch, 4], "datatype": "FP32", "data": rows}]}

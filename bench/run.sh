@@ -5,6 +5,10 @@
 #
 #   bench/run.sh                         full run (about 8 minutes)
 #   BENCH_DURATION=2 BENCH_WARMUP=1 BENCH_SCENARIO_WARMUP=1 bench/run.sh    smoke run (well under a minute)
+#   BENCH_MODEL_DIR=examples/iris-xgboost bench/run.sh
+#                                        the same scenarios on another model: its own section
+#                                        (model-server-iris-xgboost), with a column of the ONNX example's ratios
+#                                        read from the model-server section (run bench/run.sh first)
 #
 # Environment:
 #   BENCH_DURATION          seconds measured per scenario and target (default 20)
@@ -12,6 +16,12 @@
 #   BENCH_SCENARIO_WARMUP   seconds of load before each measured run, not counted (default 3)
 #   BENCH_CONNECTIONS       connections for wrk and h2load (default 16)
 #   BENCH_OUTPUT            result file whose model-server section is replaced (default bench/RESULTS.md)
+#   BENCH_MODEL_DIR         model directory to serve (default examples/iris-onnx); an example directory with a model/
+#                           subdirectory means that subdirectory. Requests are built from the example's
+#                           v1-request.json rows when there is one (else the iris rows), the section is
+#                           model-server-<name> and raw output goes to bench/.work-<name>.
+#   BENCH_ROWS              a V1 request file whose "instances" are the request rows (overrides the above)
+#   BENCH_SECTION           the RESULTS.md section to write (default model-server, or model-server-<name>)
 #
 # Load generators: wrk (REST, HTTP/1.1) and h2load (gRPC, HTTP/2 prior knowledge), both from Debian packages,
 # installed here when missing. Server, ceiling and load generator share the machine's cores.
@@ -24,10 +34,26 @@ SCENARIO_WARMUP=${BENCH_SCENARIO_WARMUP:-3}
 CONNECTIONS=${BENCH_CONNECTIONS:-16}
 OUTPUT=${BENCH_OUTPUT:-bench/RESULTS.md}
 THREADS=2
-WORK=bench/.work
 PUBLISH=bench/.publish
 MODEL=iris
-MODEL_DIR=examples/iris-onnx
+DEFAULT_MODEL_DIR=examples/iris-onnx
+MODEL_DIR=${BENCH_MODEL_DIR:-$DEFAULT_MODEL_DIR}
+MODEL_DIR=${MODEL_DIR%/}
+ROWS=${BENCH_ROWS:-}
+if [ "$MODEL_DIR" = "$DEFAULT_MODEL_DIR" ]; then
+  NAME=""
+  SECTION=${BENCH_SECTION:-model-server}
+  WORK=bench/.work
+else
+  EXAMPLE=$MODEL_DIR
+  [ -d "$MODEL_DIR/model" ] && MODEL_DIR=$MODEL_DIR/model
+  [ "$MODEL_DIR" = "$EXAMPLE" ] && EXAMPLE=$(dirname "$MODEL_DIR")
+  NAME=$(printf '%s' "$MODEL_DIR" | sed -E 's#^examples/##; s#/model$##; s#[^A-Za-z0-9._-]+#-#g')
+  SECTION=${BENCH_SECTION:-model-server-$NAME}
+  WORK=bench/.work-$NAME
+  [ -z "$ROWS" ] && [ -f "$EXAMPLE/v1-request.json" ] && ROWS=$EXAMPLE/v1-request.json
+fi
+[ -d "$MODEL_DIR" ] || { printf '[bench] model directory %s does not exist\n' "$MODEL_DIR" >&2; exit 2; }
 SS_HTTP=18080
 SS_GRPC=18081
 CE_HTTP=19080
@@ -64,7 +90,7 @@ CEILING=bench/Ceiling/bin/Release/net10.0/Ceiling
 
 rm -rf "$WORK"
 mkdir -p "$WORK/requests" "$WORK/responses" "$WORK/logs"
-"$PYTHON" bench/make_requests.py "$WORK/requests" "$MODEL"
+"$PYTHON" bench/make_requests.py "$WORK/requests" "$MODEL" ${ROWS:+"$ROWS"}
 
 # --- helpers ---------------------------------------------------------------------------------------------------------
 now_ns() { date +%s%N; }
@@ -123,6 +149,16 @@ for b in b1 b64; do
     || { log "gRPC ModelInfer ($b) did not return grpc-status 0:"; cat "$WORK/responses/grpc-$b.headers" >&2; exit 1; }
 done
 log "servesharp V1 answer (batch 1): $(cat "$WORK/responses/v1-b1.json")"
+MODEL_DESC="\`$MODEL_DIR\` (ONNX, LogisticRegression on iris, FP32 [N,4] → INT64 [N])"
+if [ -n "$NAME" ]; then
+  # What servesharp says the model is (V2 metadata), e.g. "xgboost; input-0 FP32 [-1,4] → output-0 FP32 [-1]".
+  MODEL_DESC="\`$MODEL_DIR\` ($(curl -fsS "http://127.0.0.1:$SS_HTTP/v2/models/$MODEL" | "$PYTHON" -c '
+import json, sys
+m = json.load(sys.stdin)
+def t(ts):
+    return ", ".join("%s %s [%s]" % (x["name"], x["datatype"], ",".join(map(str, x["shape"]))) for x in ts)
+print("%s; %s → %s" % (m.get("platform", "?"), t(m.get("inputs", [])), t(m.get("outputs", []))))'); rows from ${ROWS:-the built-in iris rows})"
+fi
 
 "$CEILING" --responses "$WORK/responses" --http-port "$CE_HTTP" --grpc-port "$CE_GRPC" \
   >>"$WORK/logs/ceiling.log" 2>&1 &
@@ -214,14 +250,40 @@ for streams in 1 10; do
 done
 
 # --- report ----------------------------------------------------------------------------------------------------------
+# The ONNX example's rows as bench/run.sh last wrote them into $OUTPUT (the model-server section).
+onnx_section() {
+  [ -f "$OUTPUT" ] || return 0
+  awk '$0 == "<!-- BEGIN model-server -->" { on = 1; next } $0 == "<!-- END model-server -->" { on = 0 } on' "$OUTPUT"
+}
+# onnx_ratio SCENARIO: that scenario's "servesharp / ceiling" in the model-server section, or n/a.
+onnx_ratio() {
+  onnx_section | awk -F'|' -v name="$1" '
+    { n = $2; gsub(/^ +| +$/, "", n) }
+    n == name { r = $(NF - 1); gsub(/ /, "", r); found = r }
+    END { print (found == "" ? "n/a" : found) }'
+}
+# onnx_run: "date …, commit …" of the model-server section, or "absent".
+onnx_run() {
+  onnx_section | awk -F'|' '
+    { k = $2; v = $3; gsub(/^ +| +$/, "", k); gsub(/^ +| +$/, "", v) }
+    k == "date (UTC)" { d = v } k == "commit" { c = v }
+    END { if (d == "") print "absent"; else printf "run %s UTC, commit %s\n", d, c }'
+}
+
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
 kind="full run"
 [ "$DURATION" -lt 10 ] && kind="SMOKE RUN (durations too short for meaningful numbers)"
 {
-  echo "## Model server (ONNX example) vs bare Kestrel/gRPC"
-  echo
-  echo "Written by \`bench/run.sh\` — $kind. Do not edit by hand; re-run the script."
+  if [ -z "$NAME" ]; then
+    echo "## Model server (ONNX example) vs bare Kestrel/gRPC"
+    echo
+    echo "Written by \`bench/run.sh\` — $kind. Do not edit by hand; re-run the script."
+  else
+    echo "## Model server (\`$MODEL_DIR\`) vs bare Kestrel/gRPC"
+    echo
+    echo "Written by \`BENCH_MODEL_DIR=$MODEL_DIR bench/run.sh\` — $kind. Do not edit by hand; re-run the script."
+  fi
   echo
   echo "| condition | value |"
   echo "| --- | --- |"
@@ -229,7 +291,7 @@ kind="full run"
   echo "| commit | $commit |"
   echo "| machine | $(nproc) cores, $cpu; server, ceiling and load generator share them |"
   echo "| load average at end | $(cut -d' ' -f1-3 /proc/loadavg) |"
-  echo "| model | \`$MODEL_DIR\` (ONNX, LogisticRegression on iris, FP32 [N,4] → INT64 [N]) |"
+  echo "| model | $MODEL_DESC |"
   echo "| load | ${CONNECTIONS} connections, $THREADS load threads; ${DURATION}s measured per run after ${SCENARIO_WARMUP}s unmeasured load; ${WARMUP}s JIT warm-up per target and protocol first |"
   echo "| tools | $(wrk -v 2>&1 | head -n1 | cut -d' ' -f1-2), h2load $(h2load --version 2>&1 | awk '{print $NF}' | head -n1) |"
   echo "| servesharp build | \`dotnet publish -c Release -r linux-x64 -p:PublishReadyToRun=true\` (framework-dependent) |"
@@ -237,19 +299,33 @@ kind="full run"
   echo
   echo "Start to ready (spawn → first 200 from \`/v2/models/$MODEL/ready\`, 5 cold starts): median **${READY_MEDIAN} ms** (all: ${READY_SORTED% })."
   echo
-  echo "| scenario | servesharp req/s | p50 ms | p99 ms | errors | ceiling req/s | p50 ms | p99 ms | servesharp / ceiling |"
-  echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+  if [ -z "$NAME" ]; then
+    echo "| scenario | servesharp req/s | p50 ms | p99 ms | errors | ceiling req/s | p50 ms | p99 ms | servesharp / ceiling |"
+    echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+  else
+    echo "| scenario | servesharp req/s | p50 ms | p99 ms | errors | ceiling req/s | p50 ms | p99 ms | servesharp / ceiling | ONNX example / ceiling |"
+    echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+  fi
   for row in "${rows[@]}"; do
     IFS='|' read -r name ss ce <<<"$row"
     read -r ss_rps ss_p50 ss_p99 ss_err <<<"$ss"
     read -r ce_rps ce_p50 ce_p99 _ <<<"$ce"
     ratio=$(awk -v a="$ss_rps" -v b="$ce_rps" 'BEGIN { if (b > 0) printf "%.0f%%", 100 * a / b; else print "n/a" }')
-    echo "| $name | $ss_rps | $ss_p50 | $ss_p99 | $ss_err | $ce_rps | $ce_p50 | $ce_p99 | $ratio |"
+    if [ -z "$NAME" ]; then
+      echo "| $name | $ss_rps | $ss_p50 | $ss_p99 | $ss_err | $ce_rps | $ce_p50 | $ce_p99 | $ratio |"
+    else
+      echo "| $name | $ss_rps | $ss_p50 | $ss_p99 | $ss_err | $ce_rps | $ce_p50 | $ce_p99 | $ratio | $(onnx_ratio "$name") |"
+    fi
   done
   echo
   echo "p50/p99: wrk's latency distribution (REST); h2load's per-request log (gRPC). h2load counts HTTP status only;"
-  echo "the run checked \`grpc-status: 0\` on servesharp's recorded answers before loading. Raw output: \`bench/.work/logs/\`."
+  echo "the run checked \`grpc-status: 0\` on servesharp's recorded answers before loading. Raw output: \`$WORK/logs/\`."
+  if [ -n "$NAME" ]; then
+    echo
+    echo "ONNX example / ceiling: the last column of the model-server section of this file ($(onnx_run)), written by"
+    echo "\`bench/run.sh\`; n/a where that section has no such row. Compare runs made on the same quiet machine."
+  fi
 } >"$WORK/section.md"
-bench/replace-section.sh model-server "$WORK/section.md" "$OUTPUT"
-log "wrote the model-server section of $OUTPUT"
+bench/replace-section.sh "$SECTION" "$WORK/section.md" "$OUTPUT"
+log "wrote the $SECTION section of $OUTPUT"
 cat "$WORK/section.md"

@@ -64,6 +64,12 @@ internal static class ServeRunner
             return 1;
         }
 
+        if (server.UnrecognisedModelDirectory is { } unrecognised)
+        {
+            await Console.Error.WriteLineAsync(UnrecognisedModelDirectory.Describe(server, options.ModelName, unrecognised, entries))
+                .ConfigureAwait(false);
+        }
+
         var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         await Console.Out.WriteLineAsync(ReadyLine(server, entries, elapsed)).ConfigureAwait(false);
         await server.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);

@@ -37,6 +37,12 @@ public sealed class ModelServer : IAsyncDisposable
     /// <summary>The model repository.</summary>
     public ModelRepository Repository => _app.Services.GetRequiredService<ModelRepository>();
 
+    /// <summary>
+    /// After <see cref="StartAsync"/>: the <c>--model_dir</c> when no runtime recognised its files, so it was taken as a
+    /// model repository (<c>{model_dir}/{name}</c>, KServe's fallback); null otherwise.
+    /// </summary>
+    public string? UnrecognisedModelDirectory { get; private set; }
+
     /// <summary>The bound REST port (after <see cref="StartAsync"/>).</summary>
     public int HttpPort => ((IPEndPoint)_listeners[0].EndPoint).Port;
 
@@ -156,8 +162,9 @@ public sealed class ModelServer : IAsyncDisposable
     public async Task<IReadOnlyList<ModelEntry>> StartAsync(CancellationToken cancellationToken = default)
     {
         var repository = Repository;
-        var (models, root) = StartupModelPlan.Create(_options, _app.Services.GetServices<ServeSharp.Abstractions.IModelRuntime>());
+        var (models, root, unrecognised) = StartupModelPlan.Create(_options, _app.Services.GetServices<ServeSharp.Abstractions.IModelRuntime>());
         _options.ModelRepositoryRoot = root;
+        UnrecognisedModelDirectory = unrecognised;
         // Models load while Kestrel starts (readiness stays false until they are loaded): on a small model the two
         // take about the same time, so overlapping them nearly halves start-to-ready.
         var loading = Task.WhenAll(models.Select(m => Task.Run(() => repository.LoadAsync(m, cancellationToken), cancellationToken)));

@@ -9,8 +9,14 @@ namespace ServeSharp.Server.Hosting;
 /// </summary>
 internal static class StartupModelPlan
 {
-    public static (List<ModelSource> Models, string? RepositoryRoot) Create(ModelServerOptions options, IEnumerable<IModelRuntime> runtimes)
+    /// <returns>
+    /// The models to load, the repository root, and the <c>--model_dir</c> when no runtime recognised its files and it is
+    /// therefore taken as a repository (KServe's fallback after <c>ModelMissingError</c>), else null.
+    /// </returns>
+    public static (List<ModelSource> Models, string? RepositoryRoot, string? UnrecognisedModelDirectory) Create(
+        ModelServerOptions options, IEnumerable<IModelRuntime> runtimes)
     {
+        string? unrecognised = null;
         var settings = new Dictionary<string, string>(options.ModelSettings, StringComparer.OrdinalIgnoreCase);
         var models = options.Models.Select(m => m.Settings.Count == 0 && settings.Count > 0 ? m with { Settings = settings } : m).ToList();
         var root = options.ModelRepositoryRoot;
@@ -24,6 +30,7 @@ internal static class StartupModelPlan
             {
                 // No runtime recognises the directory itself: KServe's multi-model layout, {model_dir}/{name}.
                 root ??= dir;
+                unrecognised = dir;
             }
         }
 
@@ -41,7 +48,7 @@ internal static class StartupModelPlan
             }
         }
 
-        return (models, root);
+        return (models, root, unrecognised);
     }
 
     private static bool SafeCanLoad(IModelRuntime runtime, string dir)

@@ -53,6 +53,58 @@ public sealed partial class ServeProcessTests : IDisposable
 
             _ = await stderr;
         }
+
+        // KServe's fallback, said on stderr: the directory is not a model, so it is a (here empty) repository.
+        var said = await stderr;
+        Assert.Contains($"failed to locate model file for model iris under dir {_temp}, trying loading from model repository", said, StringComparison.Ordinal);
+        Assert.Contains("it is empty; formats: onnx, sklearn, xgboost, lightgbm", said, StringComparison.Ordinal);
+        Assert.Contains("no model is loaded", said, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Serve_ModelDirWithoutModelFile_SaysWhatItHolds_AndServesItsSubdirectories()
+    {
+        await File.WriteAllTextAsync(Path.Combine(_temp, "README.txt"), "not a model\n");
+        Directory.CreateDirectory(Path.Combine(_temp, "ghost"));
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "servesharp.dll"), "serve", $"--model_dir={_temp}", "--http_port=0", "--grpc_port=0", "--host=127.0.0.1" })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = new System.Text.StringBuilder();
+        try
+        {
+            // Read stderr until the message arrives (it is written before the ready line), then stop the server.
+            while (await process.StandardError.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60)) is { } line)
+            {
+                stderr.AppendLine(line);
+                if (line.Contains("trying loading from model repository", StringComparison.Ordinal))
+                {
+                    break;
+                }
+            }
+
+            using var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            await kill.WaitForExitAsync();
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill();
+            }
+        }
+
+        var said = stderr.ToString();
+        Assert.Contains($"failed to locate model file for model model under dir {_temp}", said, StringComparison.Ordinal);
+        Assert.Contains("it holds README.txt, ghost/; formats: onnx, sklearn, xgboost, lightgbm", said, StringComparison.Ordinal);
+        Assert.Contains("its subdirectories are served as models: ghost", said, StringComparison.Ordinal);
+        Assert.Contains("pass --model_format", said, StringComparison.Ordinal);
+        Assert.Contains("ghost (failed: No runtime recognises the files", await stdout, StringComparison.Ordinal);
     }
 
     [Fact]

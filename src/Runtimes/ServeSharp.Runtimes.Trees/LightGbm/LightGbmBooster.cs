@@ -18,6 +18,9 @@ internal sealed class LightGbmBooster
 
     public IReadOnlyList<string>? FeatureNames { get; init; }
 
+    /// <summary>How many pandas <c>category</c> columns the Python package recorded (<see cref="PandasCategorical"/>); null = none recorded.</summary>
+    public int? PandasCategoryColumns { get; init; }
+
     /// <summary>Trees in file order; tree <c>t</c> adds to output <c>t % TreesPerIteration</c>.</summary>
     public required IReadOnlyList<TreeArrays> Trees { get; init; }
 }

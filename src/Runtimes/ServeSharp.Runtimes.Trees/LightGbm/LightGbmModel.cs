@@ -4,44 +4,68 @@ using ServeSharp.Runtimes.Trees.Serving;
 namespace ServeSharp.Runtimes.Trees.LightGbm;
 
 /// <summary>
-/// A loaded LightGBM model answering with what <c>Booster.predict(x)</c> returns (FP64; probabilities for
-/// classifiers). With <c>content_type: pd</c> columns are matched to the model's feature names.
+/// A loaded LightGBM model answering with what KServe's lgbserver answers, <c>Booster.predict(x)</c> (FP64;
+/// probabilities for classifiers). A plain matrix goes to LightGBM as lgbserver's numpy array does (integer arrays
+/// rounded to float32 first). A <c>content_type: pd</c> request is lgbserver's DataFrame: its columns are matched to
+/// the model's feature names, and it goes through LightGBM's <c>_data_from_pandas</c> checks. A DataFrame built from a
+/// request never has pandas <c>category</c> columns, so a model trained on one (a <c>pandas_categorical</c> list in the
+/// file) refuses every <c>pd</c> request, with LightGBM's message.
 /// </summary>
-internal sealed class LightGbmModel : IModel
+internal sealed class LightGbmModel(string name, LightGbmPredictor predictor, int? pandasCategoryColumns)
+    : TreeModel(name, "lightgbm", TensorDataType.FP64, predictor.FeatureCount, predictor.OutputCount)
 {
-    private readonly LightGbmPredictor _predictor;
-
-    public LightGbmModel(string name, LightGbmPredictor predictor)
+    protected override FeatureMatrix ReadFeatures(InferenceRequest request)
     {
-        Name = name;
-        _predictor = predictor;
-        long[] outputShape = predictor.OutputCount == 1 ? [-1] : [-1, predictor.OutputCount];
-        Metadata = new ModelMetadata
+        var pandas = request.Parameters.GetString(InferParameters.Names.ContentType) == "pd";
+        if (pandas)
         {
-            Name = name,
-            Platform = "lightgbm",
-            Inputs = [new TensorMetadata("input-0", TensorDataType.FP64, [-1, predictor.FeatureCount])],
-            Outputs = [new TensorMetadata("output-0", TensorDataType.FP64, outputShape)],
-        };
-    }
+            CheckDataFrame(request.Inputs);
+        }
 
-    public string Name { get; }
-
-    public ModelMetadata Metadata { get; }
-
-    public ValueTask<InferenceResponse> PredictAsync(InferenceRequest request, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        var features = _predictor.FeatureCount;
+        var features = predictor.FeatureCount;
         var matrix = FeatureMatrix.FromRequest(
-            request, features, _predictor.FeatureNames,
+            request, features, predictor.FeatureNames,
             got => $"The number of features in data ({got}) is not the same as it was in training data ({features}).");
-        var output = _predictor.Predict(matrix.Values, matrix.Rows);
-        var k = _predictor.OutputCount;
-        long[] shape = k == 1 ? [matrix.Rows] : [matrix.Rows, k];
-        var tensor = new Tensor("output-0", TensorDataType.FP64, shape, output);
-        return ValueTask.FromResult(new InferenceResponse(Name, [tensor]) { Id = request.Id });
+        if (pandas && matrix.Rows == 0)
+        {
+            throw InferenceException.InvalidInput("Input data must be 2 dimensional and non empty.");
+        }
+
+        if (!pandas && IsWideInteger(request.Inputs[0].DataType))
+        {
+            // Booster.predict copies a non-float numpy array to float32 (_InnerPredictor.__inner_predict_np2d).
+            var values = matrix.Values;
+            for (var i = 0; i < values.Length; i++)
+            {
+                values[i] = (float)values[i];
+            }
+        }
+
+        return matrix;
     }
 
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    protected override Array Predict(FeatureMatrix matrix) => predictor.Predict(matrix.Values, matrix.Rows);
+
+    /// <summary>What <c>_data_from_pandas</c> refuses, in its order and words.</summary>
+    private void CheckDataFrame(IReadOnlyList<Tensor> columns)
+    {
+        if (pandasCategoryColumns is > 0)
+        {
+            throw InferenceException.InvalidInput(
+                "train and valid dataset categorical_feature do not match. (The model was trained on a pandas DataFrame with "
+                + $"{pandasCategoryColumns} category column(s), listed in its pandas_categorical line; a content_type 'pd' request "
+                + $"has no category columns. Send the rows as a plain [rows, {predictor.FeatureCount}] matrix, without content_type "
+                + "'pd', with each category's position in the model's category list in place of the category.)");
+        }
+
+        var text = columns.Where(c => c.DataType == TensorDataType.Bytes).Select(c => $"{c.Name}: object").ToArray();
+        if (text.Length > 0)
+        {
+            throw InferenceException.InvalidInput(
+                $"pandas dtypes must be int, float or bool.\nFields with bad pandas dtypes: {string.Join(", ", text)}");
+        }
+    }
+
+    private static bool IsWideInteger(TensorDataType type) =>
+        type is TensorDataType.Int32 or TensorDataType.Int64 or TensorDataType.UInt32 or TensorDataType.UInt64;
 }

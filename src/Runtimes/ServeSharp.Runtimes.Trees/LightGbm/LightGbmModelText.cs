@@ -137,6 +137,7 @@ internal static class LightGbmModelText
             AverageOutput = averageOutput,
             FeatureNames = names,
             Trees = trees,
+            PandasCategoryColumns = PandasCategorical.ColumnCount(lines),
         };
     }
 

@@ -5,8 +5,9 @@ using ServeSharp.Runtimes.Trees.Serving;
 namespace ServeSharp.Runtimes.Trees.LightGbm;
 
 /// <summary>
-/// Serves LightGBM text models (model-format <c>lightgbm</c>) natively, as KServe's lgbserver: exactly one file
-/// ending in <c>.bst</c> (lgbserver's extension) or <c>.txt</c> in the model directory.
+/// Serves LightGBM text models (model-format <c>lightgbm</c>) natively, as KServe's lgbserver: exactly one model file
+/// in the model directory, ending in <c>.bst</c> (lgbserver's extension), or also <c>.txt</c> when the file starts as a
+/// LightGBM text model does (so a README.txt beside model.bst is not a second model).
 /// </summary>
 public sealed class LightGbmRuntime : IModelRuntime
 {
@@ -17,33 +18,20 @@ public sealed class LightGbmRuntime : IModelRuntime
     public string Format => "lightgbm";
 
     /// <inheritdoc />
-    public bool CanLoad(string modelDirectory)
-    {
-        try
-        {
-            var files = ModelFileLocator.Candidates(modelDirectory, Extensions);
-            return files.Count > 0 && files.All(f => LightGbmModelText.LooksLikeLightGbm(ModelFileLocator.Head(f, 16)));
-        }
-        catch (IOException)
-        {
-            return false;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return false;
-        }
-    }
+    public bool CanLoad(string modelDirectory) =>
+        ModelFileLocator.AllCandidatesLookLike(modelDirectory, Extensions, 16, head => LightGbmModelText.LooksLikeLightGbm(head), IsModelFile);
 
     /// <inheritdoc />
     public async ValueTask<IModel> LoadAsync(ModelLoadContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var path = ModelFileLocator.Locate(context.ModelDirectory, Extensions);
+        var path = ModelFileLocator.Locate(
+            context.ModelDirectory, Extensions, IsModelFile, "ending in .bst, or in .txt and holding a LightGBM text model,");
         var bytes = await ModelFileLocator.ReadAsync(path, cancellationToken).ConfigureAwait(false);
         try
         {
             var booster = LightGbmModelText.Parse(LightGbmModelText.Decode(bytes));
-            return new LightGbmModel(context.Name, LightGbmPredictor.Create(booster));
+            return new LightGbmModel(context.Name, LightGbmPredictor.Create(booster), booster.PandasCategoryColumns);
         }
         catch (FormatException e)
         {
@@ -54,4 +42,7 @@ public sealed class LightGbmRuntime : IModelRuntime
             throw new ModelLoadException($"LightGBM model file {path} is invalid: {e.Message}", e);
         }
     }
+
+    private static bool IsModelFile(string path) =>
+        path.EndsWith(".bst", StringComparison.Ordinal) || LightGbmModelText.LooksLikeLightGbm(ModelFileLocator.Head(path, 16));
 }

@@ -8,8 +8,11 @@ namespace ServeSharp.Runtimes.Trees.Serving;
 /// </summary>
 internal static class ModelFileLocator
 {
-    /// <summary>Files in <paramref name="directory"/> ending with one of <paramref name="extensions"/>, sorted; empty when the directory is missing.</summary>
-    public static IReadOnlyList<string> Candidates(string directory, IReadOnlyList<string> extensions)
+    /// <summary>
+    /// Files in <paramref name="directory"/> ending with one of <paramref name="extensions"/> (and passing
+    /// <paramref name="accept"/>, when given), sorted; empty when the directory is missing.
+    /// </summary>
+    public static IReadOnlyList<string> Candidates(string directory, IReadOnlyList<string> extensions, Func<string, bool>? accept = null)
     {
         if (!Directory.Exists(directory))
         {
@@ -17,21 +20,44 @@ internal static class ModelFileLocator
         }
 
         return Directory.EnumerateFiles(directory)
-            .Where(path => extensions.Any(ext => path.EndsWith(ext, StringComparison.Ordinal)))
+            .Where(path => extensions.Any(ext => path.EndsWith(ext, StringComparison.Ordinal)) && (accept is null || accept(path)))
             .Order(StringComparer.Ordinal)
             .ToArray();
     }
 
-    /// <summary>The single model file.</summary>
-    /// <exception cref="ModelLoadException">None or more than one file matches.</exception>
-    public static string Locate(string directory, IReadOnlyList<string> extensions)
+    /// <summary>
+    /// Format detection: the directory holds at least one candidate file and the first <paramref name="headLength"/>
+    /// bytes of every one pass <paramref name="looksRight"/>. Never throws.
+    /// </summary>
+    public static bool AllCandidatesLookLike(
+        string directory, IReadOnlyList<string> extensions, int headLength, Func<byte[], bool> looksRight, Func<string, bool>? accept = null)
     {
-        var files = Candidates(directory, extensions);
+        try
+        {
+            var files = Candidates(directory, extensions, accept);
+            return files.Count > 0 && files.All(f => looksRight(Head(f, headLength)));
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The single model file; <paramref name="description"/> says what one looks like (default: its endings).</summary>
+    /// <exception cref="ModelLoadException">None or more than one file matches.</exception>
+    public static string Locate(
+        string directory, IReadOnlyList<string> extensions, Func<string, bool>? accept = null, string? description = null)
+    {
+        var files = Candidates(directory, extensions, accept);
         if (files.Count == 0)
         {
             // KServe raises ModelMissingError(model_path), whose message is the directory.
             throw new ModelLoadException(
-                $"ModelMissingError: {directory} (no model file ending in {string.Join(", ", extensions)} found in the model directory)");
+                $"ModelMissingError: {directory} (no model file {description ?? "ending in " + string.Join(", ", extensions)} found in the model directory)");
         }
 
         if (files.Count > 1)

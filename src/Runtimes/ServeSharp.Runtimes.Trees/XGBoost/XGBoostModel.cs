@@ -11,34 +11,14 @@ namespace ServeSharp.Runtimes.Trees.XGBoost;
 /// <see cref="ColumnNames.MustMatch"/>); an unnamed matrix is taken positionally, where XGBoost 1.7 would refuse it
 /// ("training data did not have the following fields").
 /// </summary>
-internal sealed class XGBoostModel : IModel
+internal sealed class XGBoostModel(string name, XGBoostPredictor predictor)
+    : TreeModel(name, "xgboost", TensorDataType.FP32, predictor.FeatureCount, predictor.OutputWidth)
 {
-    private readonly XGBoostPredictor _predictor;
-
-    public XGBoostModel(string name, XGBoostPredictor predictor)
+    protected override FeatureMatrix ReadFeatures(InferenceRequest request)
     {
-        Name = name;
-        _predictor = predictor;
-        long[] outputShape = predictor.OutputWidth == 1 ? [-1] : [-1, predictor.OutputWidth];
-        Metadata = new ModelMetadata
-        {
-            Name = name,
-            Platform = "xgboost",
-            Inputs = [new TensorMetadata("input-0", TensorDataType.FP32, [-1, predictor.FeatureCount])],
-            Outputs = [new TensorMetadata("output-0", TensorDataType.FP32, outputShape)],
-        };
-    }
-
-    public string Name { get; }
-
-    public ModelMetadata Metadata { get; }
-
-    public ValueTask<InferenceResponse> PredictAsync(InferenceRequest request, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        var features = _predictor.FeatureCount;
+        var features = predictor.FeatureCount;
         var matrix = FeatureMatrix.FromRequest(
-            request, features, _predictor.FeatureNames,
+            request, features, predictor.FeatureNames,
             got => $"Feature shape mismatch, expected: {features}, got {got}",
             ColumnNames.MustMatch);
         var values = matrix.Values;
@@ -52,12 +32,8 @@ internal sealed class XGBoostModel : IModel
             }
         }
 
-        var output = _predictor.Predict(values, matrix.Rows);
-        var width = _predictor.OutputWidth;
-        long[] shape = width == 1 ? [matrix.Rows] : [matrix.Rows, width];
-        var tensor = new Tensor("output-0", TensorDataType.FP32, shape, output);
-        return ValueTask.FromResult(new InferenceResponse(Name, [tensor]) { Id = request.Id });
+        return matrix;
     }
 
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    protected override Array Predict(FeatureMatrix matrix) => predictor.Predict(matrix.Values, matrix.Rows);
 }

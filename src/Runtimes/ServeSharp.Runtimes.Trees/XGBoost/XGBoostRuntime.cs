@@ -13,22 +13,8 @@ public sealed class XGBoostRuntime : IModelRuntime
     public string Format => "xgboost";
 
     /// <inheritdoc />
-    public bool CanLoad(string modelDirectory)
-    {
-        try
-        {
-            var files = ModelFileLocator.Candidates(modelDirectory, XGBoostModelFile.Extensions);
-            return files.Count > 0 && files.All(f => XGBoostModelFile.LooksLikeXGBoost(ModelFileLocator.Head(f, 64)));
-        }
-        catch (IOException)
-        {
-            return false;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return false;
-        }
-    }
+    public bool CanLoad(string modelDirectory) =>
+        ModelFileLocator.AllCandidatesLookLike(modelDirectory, XGBoostModelFile.Extensions, 64, head => XGBoostModelFile.LooksLikeXGBoost(head));
 
     /// <inheritdoc />
     public async ValueTask<IModel> LoadAsync(ModelLoadContext context, CancellationToken cancellationToken)

@@ -52,6 +52,24 @@ public sealed class LightGbmLoadTests
     }
 
     [Fact]
+    public async Task Load_TxtThatIsNotAModel_IsNotACandidate()
+    {
+        using var dir = new TempDirectory();
+        await File.WriteAllTextAsync(dir.File("README.txt"), "How this model was trained.\n");
+        Assert.False(new LightGbmRuntime().CanLoad(dir.Path));
+        var none = await Assert.ThrowsAsync<ModelLoadException>(async () => await Load(dir.Path));
+        Assert.Equal(
+            $"ModelMissingError: {dir.Path} (no model file ending in .bst, or in .txt and holding a LightGBM text model, found in the model directory)",
+            none.Message);
+
+        // Beside a model it is not a second model file.
+        File.Copy(Fixture("binary"), dir.File("model.bst"));
+        Assert.True(new LightGbmRuntime().CanLoad(dir.Path));
+        await using var model = await Load(dir.Path);
+        Assert.Equal("lightgbm", model.Metadata.Platform);
+    }
+
+    [Fact]
     public async Task Load_NotLightGbm_Fails()
     {
         var error = await LoadFails("binf\0\0\0garbage");
