@@ -19,15 +19,15 @@ public sealed class IngressOptions
 
     /// <summary>
     /// Hand qualifying HTTP/1.1 connections to the replica that serves them instead of proxying every request (see
-    /// <see cref="Handoff.HandoffDispatcher"/>). Used on Linux when the ingress listens on loopback or all addresses
-    /// (replicas send requests they must not serve back to it on loopback); elsewhere every request is proxied.
+    /// <see cref="Handoff.HandoffDispatcher"/>). Used on Linux when the ingress listens on 127.0.0.1 or 0.0.0.0
+    /// (replicas send requests they must not serve back to it on 127.0.0.1); elsewhere every request is proxied.
     /// </summary>
     public bool ConnectionHandoff { get; set; } = true;
 
     /// <summary>Whether <see cref="ConnectionHandoff"/> applies here.</summary>
     internal bool HandoffActive =>
         ConnectionHandoff && ServeSharp.Server.Hosting.Handoff.HandoffInterop.IsSupported
-        && (IPAddress.IsLoopback(ListenAddress) || ListenAddress.Equals(IPAddress.Any));
+        && (ListenAddress.Equals(IPAddress.Loopback) || ListenAddress.Equals(IPAddress.Any));
 
     /// <summary>Throws <see cref="ArgumentException"/> describing the first invalid setting.</summary>
     public void Validate()
