@@ -198,7 +198,7 @@ public sealed class DataPlane
             // V1 responses carry no id, so only V2 pays for a generated one.
             if (request.Protocol != InferenceProtocol.V1)
             {
-                response.Id ??= request.Id ?? Guid.NewGuid().ToString();
+                response.Id ??= request.Id ?? RandomUuid.NewString();
             }
 
             return response;

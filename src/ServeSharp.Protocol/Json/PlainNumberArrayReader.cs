@@ -10,35 +10,56 @@ namespace ServeSharp.Protocol.Json;
 internal static class PlainNumberArrayReader
 {
     /// <summary>A V2 <c>data</c> array of <paramref name="count"/> FP32, FP64, INT32 or INT64 elements.</summary>
-    public static Array? TryReadV2(ReadOnlySpan<byte> json, TensorDataType dataType, int count)
-    {
-        switch (dataType)
-        {
-            case TensorDataType.FP32:
-                var singles = new SingleSink(count);
-                return Scan(json, ref singles) && singles.Index == count ? singles.Values : null;
-            case TensorDataType.FP64:
-                var doubles = new DoubleSink(count);
-                return Scan(json, ref doubles) && doubles.Index == count ? doubles.Values : null;
-            case TensorDataType.Int64:
-                var longs = new Int64Sink(count, long.MinValue, long.MaxValue);
-                return Scan(json, ref longs) && longs.Index == count ? longs.Values : null;
-            case TensorDataType.Int32:
-                var ints = new Int64Sink(count, int.MinValue, int.MaxValue);
-                return Scan(json, ref ints) && ints.Index == count ? Array.ConvertAll(ints.Values, v => (int)v) : null;
-            default:
-                return null;
-        }
-    }
+    public static Array? TryReadV2(ReadOnlySpan<byte> json, TensorDataType dataType, int count) =>
+        ReadV2(json, dataType, count, prefix: false, out _);
+
+    /// <summary>
+    /// Like <see cref="TryReadV2"/> for an array at the start of <paramref name="json"/> that anything may follow;
+    /// <paramref name="end"/> is the index just after its closing bracket.
+    /// </summary>
+    public static Array? TryReadV2Prefix(ReadOnlySpan<byte> json, TensorDataType dataType, int count, out int end) =>
+        ReadV2(json, dataType, count, prefix: true, out end);
 
     /// <summary>
     /// A V1 list of rows: INT64 when every number is an integer, otherwise FP64 (what <c>np.array</c> gives),
     /// shaped by the nesting.
     /// </summary>
-    public static (long[] Shape, TensorDataType DataType, Array Data)? TryReadV1(ReadOnlySpan<byte> json)
+    public static (long[] Shape, TensorDataType DataType, Array Data)? TryReadV1(ReadOnlySpan<byte> json) =>
+        ReadV1(json, prefix: false, out _);
+
+    /// <summary>
+    /// Like <see cref="TryReadV1"/> for a list at the start of <paramref name="json"/> that anything may follow;
+    /// <paramref name="end"/> is the index just after its closing bracket.
+    /// </summary>
+    public static (long[] Shape, TensorDataType DataType, Array Data)? TryReadV1Prefix(ReadOnlySpan<byte> json, out int end) =>
+        ReadV1(json, prefix: true, out end);
+
+    private static Array? ReadV2(ReadOnlySpan<byte> json, TensorDataType dataType, int count, bool prefix, out int end)
+    {
+        end = 0;
+        switch (dataType)
+        {
+            case TensorDataType.FP32:
+                var singles = new SingleSink(count);
+                return Scan(json, ref singles, prefix, out _, out end) && singles.Index == count ? singles.Values : null;
+            case TensorDataType.FP64:
+                var doubles = new DoubleSink(count);
+                return Scan(json, ref doubles, prefix, out _, out end) && doubles.Index == count ? doubles.Values : null;
+            case TensorDataType.Int64:
+                var longs = new Int64Sink(count, long.MinValue, long.MaxValue);
+                return Scan(json, ref longs, prefix, out _, out end) && longs.Index == count ? longs.Values : null;
+            case TensorDataType.Int32:
+                var ints = new Int64Sink(count, int.MinValue, int.MaxValue);
+                return Scan(json, ref ints, prefix, out _, out end) && ints.Index == count ? Array.ConvertAll(ints.Values, v => (int)v) : null;
+            default:
+                return null;
+        }
+    }
+
+    private static (long[] Shape, TensorDataType DataType, Array Data)? ReadV1(ReadOnlySpan<byte> json, bool prefix, out int end)
     {
         var sink = new V1Sink(json.Length / 4);
-        if (!PlainNumberArrayScanner.TryScan(json, ref sink, out var shape) || Tensor.GetElementCount(shape) != sink.Count)
+        if (!Scan(json, ref sink, prefix, out var shape, out end) || Tensor.GetElementCount(shape) != sink.Count)
         {
             return null;
         }
@@ -48,8 +69,17 @@ internal static class PlainNumberArrayReader
             : (shape, TensorDataType.FP64, sink.Doubles.AsSpan(0, sink.Count).ToArray());
     }
 
-    private static bool Scan<TSink>(ReadOnlySpan<byte> json, ref TSink sink)
-        where TSink : struct, IPlainNumberSink => PlainNumberArrayScanner.TryScan(json, ref sink, out _);
+    private static bool Scan<TSink>(ReadOnlySpan<byte> json, ref TSink sink, bool prefix, out long[] shape, out int end)
+        where TSink : struct, IPlainNumberSink
+    {
+        if (prefix)
+        {
+            return PlainNumberArrayScanner.TryScanPrefix(json, ref sink, out shape, out end);
+        }
+
+        end = json.Length;
+        return PlainNumberArrayScanner.TryScan(json, ref sink, out shape);
+    }
 
     private struct SingleSink(int count) : IPlainNumberSink
     {

@@ -111,7 +111,25 @@ internal static class PlainNumberArrayScanner
     public static bool TryScan<TSink>(ReadOnlySpan<byte> json, ref TSink sink, out long[] shape)
         where TSink : struct, IPlainNumberSink
     {
+        if (!TryScanPrefix(json, ref sink, out shape, out var end) || SkipWhitespace(json, end) != json.Length)
+        {
+            shape = [];
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Like <see cref="TryScan"/>, but the array may be followed by anything: <paramref name="end"/> is the index just
+    /// after its closing bracket. Lets a JSON reader skip the array without tokenising it (see
+    /// <see cref="JsonReaderJump"/>).
+    /// </summary>
+    public static bool TryScanPrefix<TSink>(ReadOnlySpan<byte> json, ref TSink sink, out long[] shape, out int end)
+        where TSink : struct, IPlainNumberSink
+    {
         shape = [];
+        end = 0;
         Span<long> dims = stackalloc long[MaxRank];
         Span<long> counts = stackalloc long[MaxRank];
         dims.Fill(-1);
@@ -176,17 +194,14 @@ internal static class PlainNumberArrayScanner
             // After a value: ',' continues the current array, ']' closes it.
             while (true)
             {
-                i = SkipWhitespace(json, i);
                 if (depth == 0)
                 {
-                    if (SkipWhitespace(json, i) != json.Length)
-                    {
-                        return false;
-                    }
-
+                    end = i;
                     shape = dims[..leafDepth].ToArray();
                     return true;
                 }
+
+                i = SkipWhitespace(json, i);
 
                 if (i >= json.Length)
                 {

@@ -26,26 +26,52 @@ public static class V1RequestDecoder
     {
         try
         {
-            var (start, length, key) = FindInstances(body);
-            var list = body.Slice(start, length);
-            var reader = new Utf8JsonReader(list, JsonWriterSettings.ReaderOptions);
-            reader.Read();
-            if (reader.TokenType != JsonTokenType.StartArray)
-            {
-                throw InferenceException.InvalidInput($"Expected \"{key}\" to be a list");
-            }
+            return DecodeJson(body, modelName, headers, jump: true);
+        }
+        catch (JsonException)
+        {
+            // A jump past a list leaves wrong positions in the reader's error messages: decode again without it.
+            return DecodeJson(body, modelName, headers, jump: false);
+        }
+    }
 
-            reader.Read();
+    /// <summary>
+    /// <see cref="Decode"/> with (<paramref name="jump"/>) or without the single-pass fast path; without it every
+    /// body is decoded by the general reader. With it, malformed JSON escapes as a <see cref="JsonException"/> (whose
+    /// positions may be wrong) instead of an InvalidInput error.
+    /// </summary>
+    internal static InferenceRequest DecodeJson(ReadOnlySpan<byte> body, string modelName, IReadOnlyDictionary<string, string>? headers, bool jump)
+    {
+        try
+        {
+            var (start, length, key, tensor) = FindInstances(body, jump);
+            var list = body.Slice(start, length);
             var parameters = new InferParameters();
             IReadOnlyList<Tensor> inputs;
-            if (reader.TokenType == JsonTokenType.StartObject)
+            if (tensor is not null)
             {
-                inputs = V1ColumnDecoder.Decode(list, key);
-                parameters[InferParameters.Names.ContentType] = InferParameter.FromString("pd");
+                // The list was all numbers, already decoded while finding it (what V1ListDecoder's fast path gives).
+                inputs = [tensor];
             }
             else
             {
-                inputs = [V1ListDecoder.Decode(list, key)];
+                var reader = new Utf8JsonReader(list, JsonWriterSettings.ReaderOptions);
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.StartArray)
+                {
+                    throw InferenceException.InvalidInput($"Expected \"{key}\" to be a list");
+                }
+
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.StartObject)
+                {
+                    inputs = V1ColumnDecoder.Decode(list, key);
+                    parameters[InferParameters.Names.ContentType] = InferParameter.FromString("pd");
+                }
+                else
+                {
+                    inputs = [V1ListDecoder.Decode(list, key)];
+                }
             }
 
             return new InferenceRequest(modelName, inputs)
@@ -55,7 +81,7 @@ public static class V1RequestDecoder
                 Headers = headers ?? new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase),
             };
         }
-        catch (JsonException e)
+        catch (JsonException e) when (!jump)
         {
             throw InferenceException.InvalidInput($"Unrecognized request format: {e.Message}");
         }
@@ -79,7 +105,11 @@ public static class V1RequestDecoder
         };
     }
 
-    private static (int Start, int Length, string Key) FindInstances(ReadOnlySpan<byte> body)
+    /// <summary>
+    /// Finds the <c>inputs</c> (or else <c>instances</c>) value. With <paramref name="jump"/>, a list of plain numbers
+    /// is decoded on the way (the tensor is returned) and the reader jumps past it instead of tokenising it again.
+    /// </summary>
+    private static (int Start, int Length, string Key, Tensor? Tensor) FindInstances(ReadOnlySpan<byte> body, bool jump)
     {
         var reader = new Utf8JsonReader(body, JsonWriterSettings.ReaderOptions);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -88,22 +118,39 @@ public static class V1RequestDecoder
                 "Unrecognized request format: the body must be a JSON object with \"instances\" or \"inputs\".");
         }
 
+        // The reader reads body[origin..]: after a jump its positions are relative to the end of the skipped list.
+        var origin = 0;
         int instancesStart = -1, instancesLength = 0, inputsStart = -1, inputsLength = 0;
+        Tensor? instancesTensor = null, inputsTensor = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var isInputs = reader.ValueTextEquals("inputs"u8);
             var isInstances = !isInputs && reader.ValueTextEquals("instances"u8);
             reader.Read();
-            var start = (int)reader.TokenStartIndex;
-            reader.Skip();
-            var length = (int)reader.BytesConsumed - start;
+            var start = origin + (int)reader.TokenStartIndex;
+            int length;
+            Tensor? tensor = null;
+            if (jump && (isInputs || isInstances) && reader.TokenType == JsonTokenType.StartArray
+                && PlainNumberArrayReader.TryReadV1Prefix(body[start..], out var end) is var (shape, dataType, data))
+            {
+                tensor = new Tensor(InputName, dataType, shape, data);
+                length = end;
+                reader = JsonReaderJump.PastArray(reader.CurrentState, body[origin..], start + end - origin);
+                origin = start + end;
+            }
+            else
+            {
+                reader.Skip();
+                length = origin + (int)reader.BytesConsumed - start;
+            }
+
             if (isInputs)
             {
-                (inputsStart, inputsLength) = (start, length);
+                (inputsStart, inputsLength, inputsTensor) = (start, length, tensor);
             }
             else if (isInstances)
             {
-                (instancesStart, instancesLength) = (start, length);
+                (instancesStart, instancesLength, instancesTensor) = (start, length, tensor);
             }
         }
 
@@ -114,12 +161,12 @@ public static class V1RequestDecoder
 
         if (inputsStart >= 0)
         {
-            return (inputsStart, inputsLength, "inputs");
+            return (inputsStart, inputsLength, "inputs", inputsTensor);
         }
 
         if (instancesStart >= 0)
         {
-            return (instancesStart, instancesLength, "instances");
+            return (instancesStart, instancesLength, "instances", instancesTensor);
         }
 
         throw InferenceException.InvalidInput(

@@ -19,6 +19,25 @@ public static class V2RequestDecoder
     public static InferenceRequest Decode(
         ReadOnlySpan<byte> body, long? jsonLength, string modelName, IReadOnlyDictionary<string, string>? headers = null)
     {
+        try
+        {
+            return Decode(body, jsonLength, modelName, headers, jump: true);
+        }
+        catch (JsonException)
+        {
+            // A jump past a data array leaves wrong positions in the reader's error messages: decode again without it.
+            return Decode(body, jsonLength, modelName, headers, jump: false);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Decode(ReadOnlySpan{byte}, long?, string, IReadOnlyDictionary{string, string}?)"/> with
+    /// (<paramref name="jump"/>) or without decoding data arrays while parsing the header. With it, malformed JSON
+    /// escapes as a <see cref="JsonException"/> (whose positions may be wrong) instead of an InvalidInput error.
+    /// </summary>
+    internal static InferenceRequest Decode(
+        ReadOnlySpan<byte> body, long? jsonLength, string modelName, IReadOnlyDictionary<string, string>? headers, bool jump)
+    {
         ReadOnlySpan<byte> json = body;
         ReadOnlySpan<byte> binary = default;
         if (jsonLength is { } length)
@@ -33,7 +52,8 @@ public static class V2RequestDecoder
             binary = body[(int)length..];
         }
 
-        var header = ParseHeader(json, modelName);
+        var header = ParseHeader(json, jump);
+
         var inputHeaders = header.Inputs!;
         var inputs = new Tensor[inputHeaders.Count];
         var binaryOffset = 0;
@@ -73,7 +93,8 @@ public static class V2RequestDecoder
             }
 
             var dataJson = json.Slice(input.DataStart, input.DataLength);
-            var data = count <= int.MaxValue ? PlainNumberArrayReader.TryReadV2(dataJson, input.DataType, (int)count) : null;
+            var data = input.Data
+                ?? (count <= int.MaxValue ? PlainNumberArrayReader.TryReadV2(dataJson, input.DataType, (int)count) : null);
             if (data is null)
             {
                 var reader = new Utf8JsonReader(dataJson, JsonWriterSettings.ReaderOptions);
@@ -109,9 +130,16 @@ public static class V2RequestDecoder
         return BinaryTensorCodec.Read(input.Name, input.DataType, input.Shape, chunk, input.Parameters, what);
     }
 
-    private static RequestHeader ParseHeader(ReadOnlySpan<byte> json, string modelName)
+    /// <summary>
+    /// Reads everything but the tensor data. With <paramref name="jump"/>, a <c>data</c> array of plain numbers that
+    /// comes after its input's <c>datatype</c> and <c>shape</c> (the usual order) is decoded on the way and the reader
+    /// jumps past it (<see cref="JsonReaderJump"/>); a <see cref="JsonException"/> then escapes for the caller to
+    /// decode again without jumping.
+    /// </summary>
+    private static RequestHeader ParseHeader(ReadOnlySpan<byte> json, bool jump)
     {
         var reader = new Utf8JsonReader(json, JsonWriterSettings.ReaderOptions);
+        var position = new ReaderPosition(json, jump);
         try
         {
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -125,7 +153,7 @@ public static class V2RequestDecoder
                 if (reader.ValueTextEquals("inputs"u8))
                 {
                     reader.Read();
-                    header.Inputs = ReadInputs(ref reader);
+                    header.Inputs = ReadInputs(ref reader, ref position);
                 }
                 else if (reader.ValueTextEquals("outputs"u8))
                 {
@@ -166,16 +194,15 @@ public static class V2RequestDecoder
                 throw InferenceException.InvalidInput("Unrecognized request format: the required field 'inputs' is missing.");
             }
 
-            _ = modelName;
             return header;
         }
-        catch (JsonException e)
+        catch (JsonException e) when (!jump)
         {
             throw InferenceException.InvalidInput($"Unrecognized request format: {e.Message}");
         }
     }
 
-    private static List<InputHeader> ReadInputs(ref Utf8JsonReader reader)
+    private static List<InputHeader> ReadInputs(ref Utf8JsonReader reader, ref ReaderPosition position)
     {
         if (reader.TokenType != JsonTokenType.StartArray)
         {
@@ -185,13 +212,13 @@ public static class V2RequestDecoder
         var inputs = new List<InputHeader>();
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
-            inputs.Add(ReadInput(ref reader, inputs.Count));
+            inputs.Add(ReadInput(ref reader, ref position, inputs.Count));
         }
 
         return inputs;
     }
 
-    private static InputHeader ReadInput(ref Utf8JsonReader reader, int index)
+    private static InputHeader ReadInput(ref Utf8JsonReader reader, ref ReaderPosition position, int index)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
         {
@@ -204,6 +231,9 @@ public static class V2RequestDecoder
         InferParameters? parameters = null;
         var dataStart = -1;
         var dataLength = 0;
+        Array? data = null;
+        long[]? dataShape = null;
+        string? dataDatatype = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("name"u8))
@@ -245,9 +275,17 @@ public static class V2RequestDecoder
 
                 // Remember where the data is and decode it once the datatype and shape are known
                 // (JSON does not fix the order of an object's fields).
-                dataStart = (int)reader.TokenStartIndex;
-                reader.Skip();
-                dataLength = (int)reader.BytesConsumed - dataStart;
+                dataStart = position.Origin + (int)reader.TokenStartIndex;
+                data = position.Jump && datatype is not null && shape is not null
+                    ? position.TryDecodeAndJump(ref reader, dataStart, datatype, shape, out dataLength)
+                    : null;
+                if (data is null)
+                {
+                    reader.Skip();
+                    dataLength = position.Origin + (int)reader.BytesConsumed - dataStart;
+                }
+
+                (dataShape, dataDatatype) = (shape, datatype);
             }
             else
             {
@@ -278,7 +316,9 @@ public static class V2RequestDecoder
                 "UINT64, INT8, INT16, INT32, INT64, FP16, FP32, FP64, BYTES, BF16.");
         }
 
-        return new InputHeader(name, dataType, shape, parameters, dataStart, dataLength);
+        // Data decoded before a later repeat of "shape" or "datatype" changed them is decoded again in BuildInput.
+        var decoded = ReferenceEquals(dataShape, shape) && ReferenceEquals(dataDatatype, datatype) ? data : null;
+        return new InputHeader(name, dataType, shape, parameters, dataStart, dataLength, decoded);
     }
 
     internal static long[] ReadShape(ref Utf8JsonReader reader, string what)
@@ -375,5 +415,60 @@ public static class V2RequestDecoder
     }
 
     private sealed record InputHeader(
-        string Name, TensorDataType DataType, long[] Shape, InferParameters? Parameters, int DataStart, int DataLength);
+        string Name, TensorDataType DataType, long[] Shape, InferParameters? Parameters, int DataStart, int DataLength, Array? Data);
+
+    /// <summary>Where the reader is in the JSON: after a jump it reads <c>json[Origin..]</c>.</summary>
+    private ref struct ReaderPosition(ReadOnlySpan<byte> json, bool jump)
+    {
+        private readonly ReadOnlySpan<byte> _json = json;
+
+        public bool Jump { get; } = jump;
+
+        public int Origin { get; private set; }
+
+        /// <summary>
+        /// Decodes the data array whose StartArray the reader has just read, at <paramref name="start"/> of the JSON,
+        /// with the fast path, and moves the reader past it; null (reader untouched) when the fast path declines.
+        /// </summary>
+        public Array? TryDecodeAndJump(ref Utf8JsonReader reader, int start, string datatype, long[] shape, out int length)
+        {
+            length = 0;
+            // n numbers take at least 2n + 1 bytes: a larger count cannot match, so nothing is allocated for it.
+            if (!TensorDataTypeExtensions.TryParseWireName(datatype, out var dataType) || !TryCount(shape, out var count)
+                || count > (_json.Length - start) / 2)
+            {
+                return null;
+            }
+
+            var data = PlainNumberArrayReader.TryReadV2Prefix(_json[start..], dataType, count, out var end);
+            if (data is null)
+            {
+                return null;
+            }
+
+            reader = JsonReaderJump.PastArray(reader.CurrentState, _json[Origin..], start + end - Origin);
+            Origin = start + end;
+            length = end;
+            return data;
+        }
+
+        // The element count without BinaryTensorCodec.ElementCount's errors: a bad shape is reported later, in order.
+        private static bool TryCount(long[] shape, out int count)
+        {
+            long total = 1;
+            foreach (var dim in shape)
+            {
+                if (dim < 0 || (dim > 0 && total > int.MaxValue / dim))
+                {
+                    count = 0;
+                    return false;
+                }
+
+                total *= dim;
+            }
+
+            count = (int)total;
+            return true;
+        }
+    }
 }

@@ -7,28 +7,104 @@ namespace ServeSharp.Server.Grpc;
 
 /// <summary>
 /// <c>inference.GRPCInferenceService</c> on the gRPC port, calling the same <see cref="DataPlane"/> as REST.
-/// Errors are <see cref="InferenceException"/>s turned into gRPC statuses by <see cref="GrpcErrorInterceptor"/>.
-/// Repository RPCs use the Triton message layout (protocol.md §4.3).
+/// Every call runs through <see cref="GrpcCallGuard"/>, which turns <see cref="InferenceException"/>s into gRPC
+/// statuses. Repository RPCs use the Triton message layout (protocol.md §4.3).
 /// </summary>
-internal sealed class InferenceGrpcService(DataPlane dataPlane) : GRPCInferenceService.GRPCInferenceServiceBase
+internal sealed class InferenceGrpcService(DataPlane dataPlane, GrpcCallGuard guard) : GRPCInferenceService.GRPCInferenceServiceBase
 {
+    private readonly DataPlane _dataPlane = dataPlane;
+
     public override Task<ServerLiveResponse> ServerLive(ServerLiveRequest request, ServerCallContext context) =>
-        Task.FromResult(new ServerLiveResponse { Live = dataPlane.IsLive });
+        guard.UnaryAsync(_dataPlane, context, static (d, _) => Task.FromResult(new ServerLiveResponse { Live = d.IsLive }));
 
     public override Task<ServerReadyResponse> ServerReady(ServerReadyRequest request, ServerCallContext context) =>
-        Task.FromResult(new ServerReadyResponse { Ready = dataPlane.IsReady });
+        guard.UnaryAsync(_dataPlane, context, static (d, _) => Task.FromResult(new ServerReadyResponse { Ready = d.IsReady }));
 
     public override Task<ModelReadyResponse> ModelReady(ModelReadyRequest request, ServerCallContext context) =>
-        Task.FromResult(new ModelReadyResponse { Ready = dataPlane.IsModelReady(request.Name) });
+        guard.UnaryAsync((_dataPlane, request), context, static (s, _) =>
+            Task.FromResult(new ModelReadyResponse { Ready = s._dataPlane.IsModelReady(s.request.Name) }));
 
-    public override Task<ServerMetadataResponse> ServerMetadata(ServerMetadataRequest request, ServerCallContext context)
+    public override Task<ServerMetadataResponse> ServerMetadata(ServerMetadataRequest request, ServerCallContext context) =>
+        guard.UnaryAsync(_dataPlane, context, static (d, _) =>
+        {
+            var response = new ServerMetadataResponse { Name = d.ServerName, Version = d.ServerVersion };
+            response.Extensions.Add(DataPlane.Extensions);
+            return Task.FromResult(response);
+        });
+
+    public override Task<ModelMetadataResponse> ModelMetadata(ModelMetadataRequest request, ServerCallContext context) =>
+        guard.UnaryAsync((_dataPlane, request), context, static (s, _) => Task.FromResult(GetModelMetadata(s._dataPlane, s.request)));
+
+    public override Task<ModelInferResponse> ModelInfer(ModelInferRequest request, ServerCallContext context) =>
+        guard.UnaryAsync((_dataPlane, request), context, static (s, c) => InferAsync(s._dataPlane, s.request, c));
+
+    public override Task ModelStreamInfer(
+        IAsyncStreamReader<ModelInferRequest> requestStream, IServerStreamWriter<ModelStreamInferResponse> responseStream, ServerCallContext context) =>
+        guard.StreamAsync((_dataPlane, requestStream, responseStream), context, static (s, c) => StreamInferAsync(s._dataPlane, s.requestStream, s.responseStream, c));
+
+    public override Task<RepositoryIndexResponse> RepositoryIndex(RepositoryIndexRequest request, ServerCallContext context) =>
+        guard.UnaryAsync((_dataPlane, request), context, static (s, _) =>
+        {
+            var response = new RepositoryIndexResponse();
+            foreach (var entry in s._dataPlane.Index(s.request.Ready))
+            {
+                response.Models.Add(new RepositoryIndexResponse.Types.ModelIndex
+                {
+                    Name = entry.Name,
+                    Version = entry.Version ?? string.Empty,
+                    State = entry.State,
+                    Reason = entry.Reason,
+                });
+            }
+
+            return Task.FromResult(response);
+        });
+
+    public override Task<RepositoryModelLoadResponse> RepositoryModelLoad(RepositoryModelLoadRequest request, ServerCallContext context) =>
+        guard.UnaryAsync((_dataPlane, request), context, static async (s, c) =>
+        {
+            await s._dataPlane.LoadAsync(s.request.ModelName, c.CancellationToken).ConfigureAwait(false);
+            return new RepositoryModelLoadResponse();
+        });
+
+    public override Task<RepositoryModelUnloadResponse> RepositoryModelUnload(
+        RepositoryModelUnloadRequest request, ServerCallContext context) =>
+        guard.UnaryAsync((_dataPlane, request), context, static async (s, c) =>
+        {
+            await s._dataPlane.UnloadAsync(s.request.ModelName, c.CancellationToken).ConfigureAwait(false);
+            return new RepositoryModelUnloadResponse();
+        });
+
+    private static async Task StreamInferAsync(
+        DataPlane dataPlane, IAsyncStreamReader<ModelInferRequest> requestStream, IServerStreamWriter<ModelStreamInferResponse> responseStream,
+        ServerCallContext context)
     {
-        var response = new ServerMetadataResponse { Name = dataPlane.ServerName, Version = dataPlane.ServerVersion };
-        response.Extensions.Add(DataPlane.Extensions);
-        return Task.FromResult(response);
+        // Like Triton: an error answers that one request (error_message) and the stream carries on.
+        await foreach (var request in requestStream.ReadAllAsync(context.CancellationToken).ConfigureAwait(false))
+        {
+            ModelStreamInferResponse message;
+            try
+            {
+                message = new ModelStreamInferResponse { InferResponse = await InferAsync(dataPlane, request, context).ConfigureAwait(false) };
+            }
+            catch (InferenceException e)
+            {
+                message = new ModelStreamInferResponse { ErrorMessage = e.Message };
+            }
+
+            await responseStream.WriteAsync(message, context.CancellationToken).ConfigureAwait(false);
+        }
     }
 
-    public override Task<ModelMetadataResponse> ModelMetadata(ModelMetadataRequest request, ServerCallContext context)
+    private static async Task<ModelInferResponse> InferAsync(DataPlane dataPlane, ModelInferRequest request, ServerCallContext context)
+    {
+        dataPlane.EnsureModelReady(request.ModelName);
+        var inferenceRequest = GrpcRequestConverter.ToInferenceRequest(request, new MetadataView(context));
+        var response = await dataPlane.InferAsync(inferenceRequest, context.CancellationToken).ConfigureAwait(false);
+        return GrpcResponseConverter.ToGrpc(response, requestUsedRaw: request.RawInputContents.Count > 0);
+    }
+
+    private static ModelMetadataResponse GetModelMetadata(DataPlane dataPlane, ModelMetadataRequest request)
     {
         var metadata = dataPlane.GetModelMetadata(request.Name);
         var response = new ModelMetadataResponse { Name = request.Name, Platform = metadata.Platform };
@@ -47,68 +123,7 @@ internal sealed class InferenceGrpcService(DataPlane dataPlane) : GRPCInferenceS
             response.Outputs.Add(ToWire(output));
         }
 
-        return Task.FromResult(response);
-    }
-
-    public override Task<ModelInferResponse> ModelInfer(ModelInferRequest request, ServerCallContext context) =>
-        InferAsync(request, context);
-
-    public override async Task ModelStreamInfer(
-        IAsyncStreamReader<ModelInferRequest> requestStream, IServerStreamWriter<ModelStreamInferResponse> responseStream, ServerCallContext context)
-    {
-        // Like Triton: an error answers that one request (error_message) and the stream carries on.
-        await foreach (var request in requestStream.ReadAllAsync(context.CancellationToken).ConfigureAwait(false))
-        {
-            ModelStreamInferResponse message;
-            try
-            {
-                message = new ModelStreamInferResponse { InferResponse = await InferAsync(request, context).ConfigureAwait(false) };
-            }
-            catch (InferenceException e)
-            {
-                message = new ModelStreamInferResponse { ErrorMessage = e.Message };
-            }
-
-            await responseStream.WriteAsync(message, context.CancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    public override Task<RepositoryIndexResponse> RepositoryIndex(RepositoryIndexRequest request, ServerCallContext context)
-    {
-        var response = new RepositoryIndexResponse();
-        foreach (var entry in dataPlane.Index(request.Ready))
-        {
-            response.Models.Add(new RepositoryIndexResponse.Types.ModelIndex
-            {
-                Name = entry.Name,
-                Version = entry.Version ?? string.Empty,
-                State = entry.State,
-                Reason = entry.Reason,
-            });
-        }
-
-        return Task.FromResult(response);
-    }
-
-    public override async Task<RepositoryModelLoadResponse> RepositoryModelLoad(RepositoryModelLoadRequest request, ServerCallContext context)
-    {
-        await dataPlane.LoadAsync(request.ModelName, context.CancellationToken).ConfigureAwait(false);
-        return new RepositoryModelLoadResponse();
-    }
-
-    public override async Task<RepositoryModelUnloadResponse> RepositoryModelUnload(
-        RepositoryModelUnloadRequest request, ServerCallContext context)
-    {
-        await dataPlane.UnloadAsync(request.ModelName, context.CancellationToken).ConfigureAwait(false);
-        return new RepositoryModelUnloadResponse();
-    }
-
-    private async Task<ModelInferResponse> InferAsync(ModelInferRequest request, ServerCallContext context)
-    {
-        dataPlane.EnsureModelReady(request.ModelName);
-        var inferenceRequest = GrpcRequestConverter.ToInferenceRequest(request, new MetadataView(context.RequestHeaders));
-        var response = await dataPlane.InferAsync(inferenceRequest, context.CancellationToken).ConfigureAwait(false);
-        return GrpcResponseConverter.ToGrpc(response, requestUsedRaw: request.RawInputContents.Count > 0);
+        return response;
     }
 
     private static ModelMetadataResponse.Types.TensorMetadata ToWire(TensorMetadata tensor)

@@ -4,10 +4,17 @@ using Grpc.Core;
 
 namespace ServeSharp.Server.Grpc;
 
-/// <summary>gRPC request metadata (text entries) as the case-insensitive header map of <c>InferenceRequest.Headers</c>.</summary>
-internal sealed class MetadataView(Metadata metadata) : IReadOnlyDictionary<string, string>
+/// <summary>
+/// gRPC request metadata (text entries) as the case-insensitive header map of <c>InferenceRequest.Headers</c>. The
+/// call's metadata is only built (a copy of every request header) when a model actually reads the headers.
+/// </summary>
+internal sealed class MetadataView(ServerCallContext context) : IReadOnlyDictionary<string, string>
 {
-    private IEnumerable<Metadata.Entry> Text => metadata.Where(e => !e.IsBinary);
+    private Metadata? _metadata;
+
+    private Metadata Metadata => _metadata ??= context.RequestHeaders;
+
+    private IEnumerable<Metadata.Entry> Text => Metadata.Where(e => !e.IsBinary);
 
     public int Count => Text.Count();
 
@@ -21,7 +28,7 @@ internal sealed class MetadataView(Metadata metadata) : IReadOnlyDictionary<stri
 
     public bool TryGetValue(string key, [MaybeNullWhen(false)] out string value)
     {
-        var entry = metadata.Get(key.ToLowerInvariant());
+        var entry = Metadata.Get(key.ToLowerInvariant());
         if (entry is { IsBinary: false })
         {
             value = entry.Value;

@@ -126,7 +126,8 @@ public sealed class ModelServer : IAsyncDisposable
         services.AddSingleton<ModelRepository>();
         services.AddSingleton<DataPlane>();
         services.AddSingleton<RestHandler>();
-        services.AddSingleton<GrpcErrorInterceptor>();
+        services.AddSingleton<GrpcCallGuard>();
+        services.AddSingleton<InferenceGrpcService>();
         if (options.HandoffSocket is not null)
         {
             services.AddSingleton<IConnectionListenerFactory, HandoffListenerFactory>();
@@ -139,7 +140,6 @@ public sealed class ModelServer : IAsyncDisposable
             o.MaxReceiveMessageSize = options.GrpcMaxReceiveMessageSize;
             o.MaxSendMessageSize = options.GrpcMaxSendMessageSize;
             o.EnableDetailedErrors = false;
-            o.Interceptors.Add<GrpcErrorInterceptor>();
         });
 
         var app = builder.Build();

@@ -48,14 +48,17 @@ internal sealed class RestHandler
         _logger = logger;
     }
 
-    public async Task InvokeAsync(HttpContext context, RequestDelegate next)
+    public Task InvokeAsync(HttpContext context, RequestDelegate next)
+    {
+        // gRPC passes straight through, without an async frame of this middleware around the call.
+        return context.Request.ContentType is { } contentType && contentType.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase)
+            ? next(context)
+            : HandleAsync(context);
+    }
+
+    private async Task HandleAsync(HttpContext context)
     {
         var request = context.Request;
-        if (request.ContentType is { } contentType && contentType.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase))
-        {
-            await next(context).ConfigureAwait(false);
-            return;
-        }
 
         if (request.Headers.TryGetValue(RequestIdHeader, out var requestId))
         {

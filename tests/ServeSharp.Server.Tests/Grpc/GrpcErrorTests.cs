@@ -128,4 +128,39 @@ public sealed class GrpcErrorTests(ServerFixture fixture)
         await call;
         Assert.Equal("grpc-7", call.GetTrailers().GetValue("x-request-id"));
     }
+
+    [Fact]
+    public async Task ModelInfer_RequestId_IsEchoedInTrailers()
+    {
+        var request = Request("echo", "INT64", [1], c => c.Int64Contents.Add(5));
+        using var call = Client.ModelInferAsync(request, new Metadata { { "x-request-id", "infer-9" } });
+        await call;
+        Assert.Equal("infer-9", call.GetTrailers().GetValue("x-request-id"));
+    }
+
+    [Fact]
+    public async Task ModelInfer_NoRequestId_NoTrailer()
+    {
+        using var call = Client.ModelInferAsync(Request("echo", "INT64", [1], c => c.Int64Contents.Add(5)));
+        await call;
+        Assert.Null(call.GetTrailers().Get("x-request-id"));
+    }
+
+    [Fact]
+    public async Task ModelInfer_ModelSeesRequestMetadataAsHeaders()
+    {
+        var response = await Client.ModelInferAsync(
+            Request("echo", "INT64", [1], c => c.Int64Contents.Add(5)), new Metadata { { "x-echo-header", "from-grpc" } });
+        Assert.Equal("from-grpc", response.Parameters["echo_header"].StringParam);
+    }
+
+    [Fact]
+    public async Task Calls_AreCountedByStatus()
+    {
+        await Client.ModelInferAsync(Request("echo", "INT64", [1], c => c.Int64Contents.Add(5)));
+        await Fails(Request("nope", "INT64", [1], c => c.Int64Contents.Add(5)));
+        var text = await fixture.Http.GetStringAsync("/metrics");
+        Assert.Contains("servesharp_requests_total{protocol=\"grpc\",status=\"OK\"}", text);
+        Assert.Contains("servesharp_requests_total{protocol=\"grpc\",status=\"NotFound\"}", text);
+    }
 }

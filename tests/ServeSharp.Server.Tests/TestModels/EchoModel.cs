@@ -2,7 +2,10 @@ using ServeSharp.Abstractions;
 
 namespace ServeSharp.Server.Tests.TestModels;
 
-/// <summary>Returns every input as an output of the same name, and echoes request parameters into the response.</summary>
+/// <summary>
+/// Returns every input as an output of the same name, and echoes request parameters into the response (plus the
+/// request header <c>x-echo-header</c>, when sent, as the parameter <c>echo_header</c>).
+/// </summary>
 internal class EchoModel(string name) : IModel
 {
     public string Name { get; } = name;
@@ -24,6 +27,11 @@ internal class EchoModel(string name) : IModel
             {
                 parameters[key] = value;
             }
+        }
+
+        if (request.Headers.TryGetValue("X-Echo-Header", out var header))
+        {
+            parameters["echo_header"] = InferParameter.FromString(header);
         }
 
         var outputs = request.Inputs.Select(t => new Tensor(t.Name, t.DataType, t.Shape, t.Data)).ToArray();

@@ -1,5 +1,5 @@
 using Grpc.Core;
-using Grpc.Core.Interceptors;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using ServeSharp.Abstractions;
 using ServeSharp.Protocol.Errors;
@@ -9,20 +9,24 @@ using ServeSharp.Server.Metrics;
 namespace ServeSharp.Server.Grpc;
 
 /// <summary>
-/// Turns data-plane errors into gRPC statuses via <see cref="ErrorStatusTable"/> (unexpected errors become
-/// <c>INTERNAL</c> with no stack trace), echoes <c>x-request-id</c> and counts every call by status.
+/// Runs every <see cref="InferenceGrpcService"/> call: turns data-plane errors into gRPC statuses via
+/// <see cref="ErrorStatusTable"/> (unexpected errors become <c>INTERNAL</c> with no stack trace), echoes
+/// <c>x-request-id</c> in the trailers and counts every call by status. The service calls it directly rather than
+/// through a gRPC interceptor: the interceptor pipeline (the interceptor resolved per call, one more async layer) cost
+/// about 3% of a small model's ModelInfer.
 /// </summary>
-internal sealed class GrpcErrorInterceptor(ServerMetrics metrics, ILogger<GrpcErrorInterceptor> logger) : Interceptor
+internal sealed class GrpcCallGuard(ServerMetrics metrics, ILogger<GrpcCallGuard> logger)
 {
     private const string RequestIdHeader = "x-request-id";
 
-    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
-        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    /// <summary>Runs a unary call.</summary>
+    public async Task<TResponse> UnaryAsync<TState, TResponse>(
+        TState state, ServerCallContext context, Func<TState, ServerCallContext, Task<TResponse>> call)
     {
         EchoRequestId(context);
         try
         {
-            var response = await continuation(request, context).ConfigureAwait(false);
+            var response = await call(state, context).ConfigureAwait(false);
             metrics.CountRequest("grpc", nameof(StatusCode.OK));
             return response;
         }
@@ -32,14 +36,13 @@ internal sealed class GrpcErrorInterceptor(ServerMetrics metrics, ILogger<GrpcEr
         }
     }
 
-    public override async Task DuplexStreamingServerHandler<TRequest, TResponse>(
-        IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context,
-        DuplexStreamingServerMethod<TRequest, TResponse> continuation)
+    /// <summary>Runs a streaming call.</summary>
+    public async Task StreamAsync<TState>(TState state, ServerCallContext context, Func<TState, ServerCallContext, Task> call)
     {
         EchoRequestId(context);
         try
         {
-            await continuation(requestStream, responseStream, context).ConfigureAwait(false);
+            await call(state, context).ConfigureAwait(false);
             metrics.CountRequest("grpc", nameof(StatusCode.OK));
         }
         catch (Exception e)
@@ -48,12 +51,15 @@ internal sealed class GrpcErrorInterceptor(ServerMetrics metrics, ILogger<GrpcEr
         }
     }
 
+    // Read from the HTTP request rather than ServerCallContext.RequestHeaders, which copies every header into a new
+    // Metadata on first use. Metadata.Get returns the last entry of a key, and a repeated header gives one entry per
+    // value, so the last value is the one echoed either way.
     private static void EchoRequestId(ServerCallContext context)
     {
-        var id = context.RequestHeaders.Get(RequestIdHeader);
-        if (id is { IsBinary: false })
+        if (context.GetHttpContext().Request.Headers.TryGetValue(RequestIdHeader, out var values) && values.Count > 0
+            && values[values.Count - 1] is { } id)
         {
-            context.ResponseTrailers.Add(RequestIdHeader, id.Value);
+            context.ResponseTrailers.Add(RequestIdHeader, id);
         }
     }
 
