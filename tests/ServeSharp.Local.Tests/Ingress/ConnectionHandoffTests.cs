@@ -125,7 +125,7 @@ public sealed class ConnectionHandoffTests
         // A new connection is proxied (two targets): the ingress keeps it.
         using var fresh = await RawHttpConnection.ConnectAsync(harness.Platform.IngressPort);
         Assert.Equal(200, (await fresh.SendAsync("POST", "hc.default.example.com", "/v1/models/hc:predict", IrisRow)).Status);
-        Assert.True(ServerSideInode(harness.Platform.IngressPort, fresh) is { } inode && ProcessHolds(Environment.ProcessId, inode));
+        Assert.True(SocketOwnership.ServerSideInode(harness.Platform.IngressPort, fresh) is { } inode && SocketOwnership.ProcessHolds(Environment.ProcessId, inode));
     }
 
     /// <summary>The server side of <paramref name="connection"/> is a descriptor of the replica process, not of the daemon.</summary>
@@ -133,47 +133,9 @@ public sealed class ConnectionHandoffTests
     {
         var pidFile = Directory.EnumerateFiles(Path.Combine(harness.DataDirectory, "run"), $"default.{revision}-*.pid").Single();
         var pid = int.Parse(File.ReadAllText(pidFile).Split(' ')[0], CultureInfo.InvariantCulture);
-        var inode = ServerSideInode(harness.Platform.IngressPort, connection) ?? throw new InvalidOperationException("connection not in /proc/net/tcp");
-        Assert.True(ProcessHolds(pid, inode), $"replica pid {pid} holds socket {inode}");
+        var inode = SocketOwnership.ServerSideInode(harness.Platform.IngressPort, connection) ?? throw new InvalidOperationException("connection not in /proc/net/tcp");
+        Assert.True(SocketOwnership.ProcessHolds(pid, inode), $"replica pid {pid} holds socket {inode}");
         // The daemon closes its copy right after passing it.
-        await Eventually.TrueAsync(() => !ProcessHolds(Environment.ProcessId, inode), "the daemon closed its copy");
-    }
-
-    private static long? ServerSideInode(int ingressPort, RawHttpConnection connection)
-    {
-        var clientPort = ((IPEndPoint)connection.Socket.LocalEndPoint!).Port;
-        foreach (var line in File.ReadLines("/proc/net/tcp").Skip(1))
-        {
-            var f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (Port(f[1]) == ingressPort && Port(f[2]) == clientPort)
-            {
-                return long.Parse(f[9], CultureInfo.InvariantCulture);
-            }
-        }
-
-        return null;
-
-        static int Port(string address) => int.Parse(address.AsSpan(address.IndexOf(':') + 1), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
-    }
-
-    private static bool ProcessHolds(int pid, long inode)
-    {
-        var target = $"socket:[{inode}]";
-        foreach (var fd in Directory.EnumerateFiles($"/proc/{pid}/fd"))
-        {
-            try
-            {
-                if (new FileInfo(fd).LinkTarget == target)
-                {
-                    return true;
-                }
-            }
-            catch (IOException)
-            {
-                // Closed while listing.
-            }
-        }
-
-        return false;
+        await Eventually.TrueAsync(() => !SocketOwnership.ProcessHolds(Environment.ProcessId, inode), "the daemon closed its copy");
     }
 }
