@@ -7,7 +7,9 @@
 #      replica (`servesharp serve`), the model loads, readiness passes and the request is forwarded. Measured for the
 #      ONNX example and an XGBoost tree model, BENCH_RUNS times each (a new service per run); the median is reported.
 #  (b) Ingress overhead: wrk, BENCH_CONNECTIONS connections, V1 REST predict of the ONNX example, straight to the
-#      replica's port vs through the ingress (Host header), in the same run, alternating, same replica.
+#      replica's port vs through the ingress (Host header), in the same run, alternating, same replica. On Linux the
+#      ingress hands qualifying keep-alive connections to the replica (connection handoff); the report says how many
+#      of wrk's connections the replica process held during the first ingress round (read with `ss -p`).
 #
 #   bench/platform.sh                                              full run (about 3 minutes)
 #   BENCH_RUNS=3 BENCH_DURATION=2 BENCH_WARMUP=1 bench/platform.sh  smoke run (well under a minute after the build)
@@ -161,11 +163,27 @@ wrk_run warmup-direct "$DIRECT_URL" "$WARMUP"
 wrk_run warmup-ingress "$INGRESS_URL" "$WARMUP" "$HOST"
 # Two rounds, alternating, so a drift in machine load hits both targets alike; the better round of each is kept.
 half=$(( DURATION / 2 > 0 ? DURATION / 2 : 1 ))
+# held_by_replica: of the established server-side sockets on the ingress port, how many the replica process holds.
+held_by_replica() {
+  local rows
+  rows=$(ss -Htnp state established "( sport = :$INGRESS_PORT )" 2>/dev/null || true)
+  printf '%s of %s' "$(grep -c "pid=$REPLICA_PID," <<<"$rows" || true)" "$(grep -c . <<<"$rows" || true)"
+}
+REPLICA_PID=$(cut -d' ' -f1 "$WORK"/data/run/default.bench-iris-predictor-00001-*.pid | head -n1)
 for round in 1 2; do
+  probe=""
   log "round $round: direct, then ingress (${half}s each)"
   wrk_run "direct-$round" "$DIRECT_URL" "$half"
+  if [ "$round" = 1 ]; then
+    ( sleep "$(awk -v h="$half" 'BEGIN { print h / 2 }')"; held_by_replica >"$WORK/logs/handed-off.txt" ) &
+    probe=$!
+  fi
   wrk_run "ingress-$round" "$INGRESS_URL" "$half" "$HOST"
+  # Only the probe: a bare `wait` would wait for the daemon too.
+  [ -z "$probe" ] || wait "$probe"
 done
+HANDED_OFF=$(cat "$WORK/logs/handed-off.txt" 2>/dev/null || echo "n/a")
+log "ingress connections held by the replica (handed off) during round 1: $HANDED_OFF"
 best() { for f in "$@"; do wrk_stats "$f"; done | sort -k1,1nr | head -n1; }
 read -r d_rps d_p50 d_p99 d_err <<<"$(best "$WORK/logs/direct-1.txt" "$WORK/logs/direct-2.txt")"
 read -r i_rps i_p50 i_p99 i_err <<<"$(best "$WORK/logs/ingress-1.txt" "$WORK/logs/ingress-2.txt")"
@@ -211,6 +229,8 @@ verdict() { awk -v v="$1" -v goal="$2" 'BEGIN { print (v + 0 < goal) ? "meets" :
   echo "| --- | ---: | ---: | ---: | ---: |"
   echo "| direct to the replica | $d_rps | $d_p50 | $d_p99 | $d_err |"
   echo "| through the ingress (Host header) | $i_rps | $i_p50 | $i_p99 | $i_err |"
+  echo
+  echo "Ingress connections held by the replica process mid-run (connection handoff): $HANDED_OFF."
   echo
   echo "Throughput loss through the ingress: **$loss** ($(verdict "${loss%\%}" 15) the goal). Raw output: \`bench/.work-platform/logs/\`."
 } >"$WORK/section.md"

@@ -34,6 +34,9 @@ public sealed class LocalPlatform : IAsyncDisposable
     /// <summary>The bound control API port.</summary>
     public int ApiPort { get; private set; }
 
+    /// <summary>The autoscaler (tests read its decisions).</summary>
+    internal RevisionAutoscaler Autoscaler => _autoscaler ?? throw new InvalidOperationException("Not started.");
+
     /// <summary>The bound ingress port.</summary>
     public int IngressPort { get; private set; }
 

@@ -120,11 +120,17 @@ internal sealed class ServeOptions
         DefaultValueFactory = _ => Path.Combine(Path.GetTempPath(), "servesharp-model-cache"),
     };
 
+    public Option<string?> HandoffSocket { get; } = new("--handoff-socket")
+    {
+        Description = "Unix socket on which `servesharp up`'s ingress hands client connections over (Linux; set by the platform, not by users).",
+        Hidden = true,
+    };
+
     public IEnumerable<Option> All =>
     [
         ModelName, ModelDir, ModelFormat, Models, ModelRepository, HttpPort, GrpcPort, Host, MaxBodySize, GrpcMaxReceive,
         GrpcMaxSend, Workers, MaxThreads, IntraOpThreads, Settings, EnableLatencyLogging, ShutdownTimeout, DrainSeconds,
-        StorageUri, ModelCacheDir,
+        StorageUri, ModelCacheDir, HandoffSocket,
     ];
 
     /// <summary>Builds validated server options from a parse result.</summary>
@@ -153,6 +159,7 @@ internal sealed class ServeOptions
             CloudEvents = ServeSharp.Server.Rest.CloudEvents.CloudEventOptions.FromEnvironment(Environment.GetEnvironmentVariable),
             ShutdownTimeout = Seconds(result.GetValue(ShutdownTimeout), "--shutdown-timeout"),
             DrainDelay = Seconds(result.GetValue(DrainSeconds), "--drain-seconds"),
+            HandoffSocket = result.GetValue(HandoffSocket),
         };
         foreach (var spec in result.GetValue(Models) ?? [])
         {

@@ -106,8 +106,9 @@ internal sealed class OnnxModel : IModel
         }
         else
         {
-            foreach (var input in inputs)
+            for (var n = 0; n < inputs.Count; n++)
             {
+                var input = inputs[n];
                 var index = IndexOfInput(input.Name);
                 if (index < 0)
                 {

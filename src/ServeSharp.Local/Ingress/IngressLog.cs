@@ -9,4 +9,16 @@ internal static partial class IngressLog
 
     [LoggerMessage(2, LogLevel.Warning, "Activation of {Revision} failed: {Error}")]
     public static partial void ActivationFailed(ILogger logger, string revision, string error);
+
+    [LoggerMessage(3, LogLevel.Debug, "Handoff socket {Path} does not answer ({Error}); proxying")]
+    public static partial void HandoffUnavailable(ILogger logger, string path, string error);
+
+    [LoggerMessage(4, LogLevel.Warning, "Handoff to {Path} failed (errno {Errno}); proxying, and reconnecting for the next connection")]
+    public static partial void HandoffSendFailed(ILogger logger, string path, int errno);
+
+    [LoggerMessage(5, LogLevel.Warning, "Ignored a malformed handoff report from {Path}: {Error}")]
+    public static partial void HandoffBadReport(ILogger logger, string path, string error);
+
+    [LoggerMessage(6, LogLevel.Warning, "Accepting an ingress connection failed: {Error}")]
+    public static partial void AcceptFailed(ILogger logger, string error);
 }

@@ -17,6 +17,18 @@ public sealed class IngressOptions
     /// <summary>Most requests held per revision; beyond that new ones get 503 at once instead of piling up.</summary>
     public int MaxHeldRequestsPerRevision { get; set; } = 1000;
 
+    /// <summary>
+    /// Hand qualifying HTTP/1.1 connections to the replica that serves them instead of proxying every request (see
+    /// <see cref="Handoff.HandoffDispatcher"/>). Used on Linux when the ingress listens on 127.0.0.1 or 0.0.0.0
+    /// (replicas send requests they must not serve back to it on 127.0.0.1); elsewhere every request is proxied.
+    /// </summary>
+    public bool ConnectionHandoff { get; set; } = true;
+
+    /// <summary>Whether <see cref="ConnectionHandoff"/> applies here.</summary>
+    internal bool HandoffActive =>
+        ConnectionHandoff && ServeSharp.Server.Hosting.Handoff.HandoffInterop.IsSupported
+        && (ListenAddress.Equals(IPAddress.Loopback) || ListenAddress.Equals(IPAddress.Any));
+
     /// <summary>Throws <see cref="ArgumentException"/> describing the first invalid setting.</summary>
     public void Validate()
     {

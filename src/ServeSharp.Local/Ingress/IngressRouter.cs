@@ -19,7 +19,14 @@ public sealed class IngressRouter
 
     /// <summary>Replaces the whole table.</summary>
     /// <exception cref="ArgumentException">Two routes claim the same host or path name.</exception>
-    public void Update(IEnumerable<IngressRoute> routes) => _table = new Table(routes.ToList());
+    public void Update(IEnumerable<IngressRoute> routes)
+    {
+        _table = new Table(routes.ToList());
+        Updated?.Invoke();
+    }
+
+    /// <summary>Raised after the table changed (the handoff dispatcher re-checks its leases).</summary>
+    public event Action? Updated;
 
     /// <summary>Routes a request, or returns null when nothing matches.</summary>
     public IngressMatch? Match(string host, PathString path)

@@ -27,7 +27,7 @@ public sealed class IngressServer : IAsyncDisposable
     public IngressRouter Router { get; }
 
     /// <summary>The bound public port (useful when the options asked for 0).</summary>
-    public int Port => _public.IPEndPoint!.Port;
+    public int Port => _public.EndPoint is Handoff.IngressEndPoint handoff ? handoff.Address.Port : _public.IPEndPoint!.Port;
 
     /// <summary>Starts listening.</summary>
     public static async Task<IngressServer> StartAsync(IngressOptions options, IngressRouter router, TimeProvider time, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
@@ -49,6 +49,12 @@ public sealed class IngressServer : IAsyncDisposable
         builder.Services.AddSingleton(router);
         builder.Services.AddSingleton<RequestActivator>();
         builder.Services.AddSingleton<IngressProxy>();
+        if (options.HandoffActive)
+        {
+            builder.Services.AddSingleton(services => new Handoff.HandoffDispatcher(router, services.GetRequiredService<ILoggerFactory>().CreateLogger<Handoff.HandoffDispatcher>()));
+            builder.Services.AddSingleton<IConnectionListenerFactory, Handoff.HandoffIngressListenerFactory>();
+        }
+
         ListenOptions? publicEndpoint = null;
         // The proxy never blocks a thread (everything is awaited), so the socket engine may run it inline instead of
         // queueing every read completion to the thread pool: one thread hop less per request, which matters when the
@@ -65,7 +71,9 @@ public sealed class IngressServer : IAsyncDisposable
                 internalEndpoint.Protocols = HttpProtocols.Http2;
                 internalEndpoint.Use(next => http2 = next);
             });
-            kestrel.Listen(options.ListenAddress, options.Port, listen =>
+            // With handoff, the public port is accepted by the handoff listener (plain sockets otherwise).
+            var publicAddress = new System.Net.IPEndPoint(options.ListenAddress, options.Port);
+            kestrel.Listen(options.HandoffActive ? new Handoff.IngressEndPoint(publicAddress) : publicAddress, listen =>
             {
                 listen.Protocols = HttpProtocols.Http1;
                 listen.Use(next => connection => Http2PrefaceRouter.RouteAsync(connection, next, http2!));

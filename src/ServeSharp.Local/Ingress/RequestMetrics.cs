@@ -11,6 +11,7 @@ public sealed class RequestMetrics
     private long _lastChange;
     private long _lastCollect;
     private int _inFlight;
+    private int _reportedInFlight;
     private long _requests;
     private double _concurrencySeconds;
 
@@ -22,7 +23,16 @@ public sealed class RequestMetrics
     }
 
     /// <summary>Requests currently in flight or held by the activator.</summary>
-    public int InFlight => Volatile.Read(ref _inFlight);
+    public int InFlight
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _inFlight + _reportedInFlight;
+            }
+        }
+    }
 
     /// <summary>A request arrived.</summary>
     public void Begin()
@@ -45,6 +55,21 @@ public sealed class RequestMetrics
         }
     }
 
+    /// <summary>
+    /// Adds what a replica reports of the requests it served on connections the ingress handed off to it (Knative's
+    /// queue-proxy role): new requests, request-seconds of concurrency, and the change of its in-flight count.
+    /// </summary>
+    public void AddReported(long requests, double concurrencySeconds, int inFlightChange)
+    {
+        lock (_lock)
+        {
+            Accumulate();
+            _requests += requests;
+            _concurrencySeconds += concurrencySeconds;
+            _reportedInFlight += inFlightChange;
+        }
+    }
+
     /// <summary>Returns the statistics since the previous call and starts a new interval.</summary>
     public MetricSample Collect()
     {
@@ -54,8 +79,8 @@ public sealed class RequestMetrics
             var now = _lastChange;
             var seconds = _time.GetElapsedTime(_lastCollect, now).TotalSeconds;
             var sample = seconds <= 0
-                ? new MetricSample(_inFlight, 0, _inFlight)
-                : new MetricSample(_concurrencySeconds / seconds, _requests / seconds, _inFlight);
+                ? new MetricSample(_inFlight + _reportedInFlight, 0, _inFlight + _reportedInFlight)
+                : new MetricSample(_concurrencySeconds / seconds, _requests / seconds, _inFlight + _reportedInFlight);
             _concurrencySeconds = 0;
             _requests = 0;
             _lastCollect = now;

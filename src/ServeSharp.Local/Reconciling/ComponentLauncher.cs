@@ -195,7 +195,7 @@ public sealed class ComponentLauncher(LocalPlatformOptions options)
             "--model_name", modelName, "--model_dir", "$(MODEL_DIR)", "--model_format", format.ToLowerInvariant(),
             "--http_port", "$(PORT_HTTP)", "--grpc_port", "$(PORT_GRPC)", "--host", "127.0.0.1",
         ];
-        var template = new ProcessTemplate(serve[0], args, new Dictionary<string, string>(), null, ["http", "grpc"], ReadinessProbe.Http("/v2/health/ready"));
+        var template = new ProcessTemplate(serve[0], args, new Dictionary<string, string>(), null, ["http", "grpc"], ReadinessProbe.Http("/v2/health/ready"), Handoff: true);
         return new ComponentLaunch(template, storageUri, scaling) { ModelName = modelName, Runtime = runtime };
     }
 

@@ -18,5 +18,11 @@ public sealed record BackendEndpoint(string Id, string Host, IReadOnlyDictionary
     /// <summary><c>http://host:grpcPort</c>, built once: where the ingress forwards gRPC (h2c).</summary>
     public string GrpcPrefix { get; } = $"http://{Host}:{(Ports.TryGetValue("grpc", out var g) ? g : HttpPortOf(Ports))}";
 
+    /// <summary>
+    /// Unix socket on which the replica accepts connections handed over by the ingress (<c>servesharp serve
+    /// --handoff-socket</c>), or null when it takes connections only through its ports.
+    /// </summary>
+    public string? HandoffSocket { get; init; }
+
     private static int HttpPortOf(IReadOnlyDictionary<string, int> ports) => ports.TryGetValue("http", out var p) ? p : ports.Values.First();
 }

@@ -116,6 +116,19 @@ public sealed partial class ProcessSupervisor : IAsyncDisposable
 
     private void ReapOrphans()
     {
+        // Handoff sockets of replicas of a previous daemon (the new replicas get the same ids).
+        foreach (var socket in Directory.EnumerateFiles(_options.RunDirectory, "*.sock"))
+        {
+            try
+            {
+                File.Delete(socket);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // A replica deletes a stale file before binding its own.
+            }
+        }
+
         foreach (var file in Directory.EnumerateFiles(_options.RunDirectory, "*.pid"))
         {
             try

@@ -12,13 +12,18 @@ namespace ServeSharp.Local.Supervision;
 /// <param name="WorkingDirectory">Working directory, or null for the daemon's.</param>
 /// <param name="PortNames">Port names, e.g. <c>["http", "grpc"]</c>; at least one.</param>
 /// <param name="Readiness">Readiness probe.</param>
+/// <param name="Handoff">
+/// The process is <c>servesharp serve</c> and accepts client connections handed over by the ingress: on Linux, each
+/// replica gets <c>--handoff-socket {run directory}/{replica id}.sock</c> appended to its arguments.
+/// </param>
 public sealed record ProcessTemplate(
     string Command,
     IReadOnlyList<string> Arguments,
     IReadOnlyDictionary<string, string> Environment,
     string? WorkingDirectory,
     IReadOnlyList<string> PortNames,
-    ReadinessProbe Readiness)
+    ReadinessProbe Readiness,
+    bool Handoff = false)
 {
     /// <summary>A template with one <c>http</c> port and a TCP probe.</summary>
     public static ProcessTemplate Simple(string command, params string[] arguments) =>
@@ -32,5 +37,6 @@ public sealed record ProcessTemplate(
         && Environment.All(kv => other.Environment.TryGetValue(kv.Key, out var v) && v == kv.Value)
         && WorkingDirectory == other.WorkingDirectory
         && PortNames.SequenceEqual(other.PortNames)
-        && Readiness == other.Readiness;
+        && Readiness == other.Readiness
+        && Handoff == other.Handoff;
 }

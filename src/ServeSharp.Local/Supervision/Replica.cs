@@ -29,6 +29,7 @@ internal sealed partial class Replica
     private ReplicaPhase _phase = ReplicaPhase.Starting;
     private int? _pid;
     private IReadOnlyDictionary<string, int> _currentPorts = new Dictionary<string, int>();
+    private readonly string? _handoffSocket;
     private int _restarts;
     private int? _lastExitCode;
     private string? _lastError;
@@ -40,6 +41,7 @@ internal sealed partial class Replica
         Id = id;
         _template = template;
         _options = options;
+        _handoffSocket = HandoffSocketFor(options.RunDirectory, template);
         LogPath = logPath;
         _time = time;
         _logger = logger;
@@ -68,7 +70,7 @@ internal sealed partial class Replica
         {
             lock (_lock)
             {
-                return _phase == ReplicaPhase.Ready ? new BackendEndpoint(Id, "127.0.0.1", _currentPorts) : null;
+                return _phase == ReplicaPhase.Ready ? new BackendEndpoint(Id, "127.0.0.1", _currentPorts) { HandoffSocket = _handoffSocket } : null;
             }
         }
     }
@@ -159,6 +161,7 @@ internal sealed partial class Replica
                 await TerminateAsync(process, exited.Task, log).ConfigureAwait(false);
                 await DrainOutputAsync(process).ConfigureAwait(false);
                 DeletePidFile(pidFile);
+                DeleteHandoffSocket();
                 process.Dispose();
                 break;
             }
@@ -167,6 +170,7 @@ internal sealed partial class Replica
             KillLeftoverDescendants();
             await DrainOutputAsync(process).ConfigureAwait(false);
             DeletePidFile(pidFile);
+            DeleteHandoffSocket();
             process.Dispose();
             if (_stop.IsCancellationRequested)
             {
@@ -220,6 +224,12 @@ internal sealed partial class Replica
         foreach (var argument in _template.Arguments)
         {
             startInfo.ArgumentList.Add(Expand(argument, variables));
+        }
+
+        if (_handoffSocket is not null)
+        {
+            startInfo.ArgumentList.Add("--handoff-socket");
+            startInfo.ArgumentList.Add(_handoffSocket);
         }
 
         foreach (var (name, value) in variables)
@@ -450,6 +460,36 @@ internal sealed partial class Replica
         {
             // Best effort: a stale pid file is harmless because reaping checks the start time.
         }
+    }
+
+    /// <summary>A crashed or killed server leaves its socket file behind; a graceful one removes it itself.</summary>
+    private void DeleteHandoffSocket()
+    {
+        if (_handoffSocket is null)
+        {
+            return;
+        }
+
+        try
+        {
+            File.Delete(_handoffSocket);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The next start of this replica replaces the file anyway.
+        }
+    }
+
+    /// <summary>The replica's handoff socket path: Linux only, and only when it fits a Unix socket address.</summary>
+    private string? HandoffSocketFor(string runDirectory, ProcessTemplate template)
+    {
+        if (!template.Handoff || !ServeSharp.Server.Hosting.Handoff.HandoffInterop.IsSupported)
+        {
+            return null;
+        }
+
+        var path = Path.GetFullPath(Path.Combine(runDirectory, Id + ".sock"));
+        return System.Text.Encoding.UTF8.GetByteCount(path) <= ServeSharp.Server.Hosting.Handoff.HandoffEndPoint.MaxPathLength ? path : null;
     }
 
     private static string FormatPorts(IReadOnlyDictionary<string, int> ports) =>

@@ -110,6 +110,21 @@ public static class BinaryTensorCodec
     /// <summary>Number of elements of <paramref name="shape"/>, as a 400 error when a dimension is negative or the product overflows.</summary>
     public static long ElementCount(long[] shape, string what)
     {
+        var count = ElementCountUnbounded(shape, what);
+        if (count > Array.MaxLength)
+        {
+            throw InferenceException.InvalidInput($"{what} has shape [{string.Join(',', shape)}], which is too large.");
+        }
+
+        return count;
+    }
+
+    /// <summary>
+    /// Number of elements of <paramref name="shape"/>, as a 400 error when a dimension is negative or the product
+    /// overflows a long; for callers whose buffer is bounded by the data actually received, not by this count.
+    /// </summary>
+    public static long ElementCountUnbounded(long[] shape, string what)
+    {
         long count = 1;
         foreach (var dim in shape)
         {
@@ -127,11 +142,6 @@ public static class BinaryTensorCodec
             {
                 throw InferenceException.InvalidInput($"{what} has shape [{string.Join(',', shape)}], which is too large.");
             }
-        }
-
-        if (count > Array.MaxLength)
-        {
-            throw InferenceException.InvalidInput($"{what} has shape [{string.Join(',', shape)}], which is too large.");
         }
 
         return count;
@@ -168,7 +178,9 @@ public static class BinaryTensorCodec
 
     private static byte[][] ReadBytesElements(ReadOnlySpan<byte> source, long count, string what)
     {
-        var result = count == 0 ? [] : new byte[count][];
+        // The count comes from the client's shape: every element takes at least its 4-byte length prefix, so a count
+        // the data cannot hold allocates nothing and the loop below reports where the data runs out.
+        var result = count == 0 ? [] : count <= source.Length / 4 ? new byte[count][] : null;
         var offset = 0;
         for (var i = 0; i < count; i++)
         {
@@ -186,7 +198,11 @@ public static class BinaryTensorCodec
                     $"{what}: BYTES element {i} declares {length} bytes but only {source.Length - offset} remain.");
             }
 
-            result[i] = source.Slice(offset, (int)length).ToArray();
+            if (result is not null)
+            {
+                result[i] = source.Slice(offset, (int)length).ToArray();
+            }
+
             offset += (int)length;
         }
 
@@ -196,6 +212,6 @@ public static class BinaryTensorCodec
                 $"{what}: BYTES binary data holds {source.Length - offset} bytes after its {count} elements.");
         }
 
-        return result;
+        return result!; // null only when count > source.Length / 4, where the loop has thrown
     }
 }

@@ -86,7 +86,8 @@ public static class GrpcRequestConverter
     private static Tensor FromContents(
         string name, TensorDataType dataType, long[] shape, Wire.InferTensorContents? contents, InferParameters parameters, string what)
     {
-        var count = BinaryTensorCodec.ElementCount(shape, what);
+        // Typed contents are sized by what was sent, so a shape beyond any array's size is just a count mismatch.
+        var count = BinaryTensorCodec.ElementCountUnbounded(shape, what);
         contents ??= new Wire.InferTensorContents();
         Array data = dataType switch
         {

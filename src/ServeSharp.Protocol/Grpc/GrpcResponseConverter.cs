@@ -24,8 +24,10 @@ public static class GrpcResponseConverter
         };
         GrpcParameterConverter.ToGrpc(response.Parameters, message.Parameters);
         var raw = requestUsedRaw || HasRawOnlyOutput(response);
-        foreach (var tensor in response.Outputs)
+        var outputs = response.Outputs;
+        for (var i = 0; i < outputs.Count; i++)
         {
+            var tensor = outputs[i];
             var output = new Wire.ModelInferResponse.Types.InferOutputTensor
             {
                 Name = tensor.Name,
@@ -57,9 +59,10 @@ public static class GrpcResponseConverter
 
     private static bool HasRawOnlyOutput(InferenceResponse response)
     {
-        foreach (var tensor in response.Outputs)
+        var outputs = response.Outputs;
+        for (var i = 0; i < outputs.Count; i++)
         {
-            if (tensor.DataType is TensorDataType.FP16 or TensorDataType.BF16)
+            if (outputs[i].DataType is TensorDataType.FP16 or TensorDataType.BF16)
             {
                 return true;
             }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using ServeSharp.Abstractions;
 
 namespace ServeSharp.Protocol.Json;
@@ -59,14 +60,21 @@ internal static class PlainNumberArrayReader
     private static (long[] Shape, TensorDataType DataType, Array Data)? ReadV1(ReadOnlySpan<byte> json, bool prefix, out int end)
     {
         var sink = new V1Sink(json.Length / 4);
-        if (!Scan(json, ref sink, prefix, out var shape, out end) || Tensor.GetElementCount(shape) != sink.Count)
+        try
         {
-            return null;
-        }
+            if (!Scan(json, ref sink, prefix, out var shape, out end) || Tensor.GetElementCount(shape) != sink.Count)
+            {
+                return null;
+            }
 
-        return sink.AllIntegers
-            ? (shape, TensorDataType.Int64, sink.Longs.AsSpan(0, sink.Count).ToArray())
-            : (shape, TensorDataType.FP64, sink.Doubles.AsSpan(0, sink.Count).ToArray());
+            return sink.AllIntegers
+                ? (shape, TensorDataType.Int64, sink.Longs.AsSpan(0, sink.Count).ToArray())
+                : (shape, TensorDataType.FP64, sink.Doubles.AsSpan(0, sink.Count).ToArray());
+        }
+        finally
+        {
+            sink.ReturnScratch();
+        }
     }
 
     private static bool Scan<TSink>(ReadOnlySpan<byte> json, ref TSink sink, bool prefix, out long[] shape, out int end)
@@ -116,12 +124,16 @@ internal static class PlainNumberArrayReader
         }
     }
 
-    /// <summary>Collects longs while every number is an integer, doubles from the first fraction on.</summary>
+    /// <summary>
+    /// Collects longs while every number is an integer, doubles from the first fraction on, in scratch arrays from
+    /// the shared pool (the caller copies the result out and returns them).
+    /// </summary>
     private struct V1Sink(int capacity) : IPlainNumberSink
     {
         private const long MaxExactInteger = 1L << 53;
 
-        public long[] Longs = new long[Math.Max(capacity, 4)];
+        private readonly int _capacity = Math.Max(capacity, 4);
+        public long[] Longs = [];
         public double[] Doubles = [];
         public int Count;
         public bool AllIntegers = true;
@@ -137,7 +149,7 @@ internal static class PlainNumberArrayReader
 
                 if (Count == Longs.Length)
                 {
-                    Array.Resize(ref Longs, Longs.Length * 2);
+                    Longs = Grow(Longs, Count, _capacity);
                 }
 
                 Longs[Count++] = value;
@@ -151,16 +163,44 @@ internal static class PlainNumberArrayReader
 
             if (Count == Doubles.Length)
             {
-                Array.Resize(ref Doubles, Doubles.Length * 2);
+                Doubles = Grow(Doubles, Count, _capacity);
             }
 
             return number.TryGetDouble(out Doubles[Count++]);
         }
 
+        public void ReturnScratch()
+        {
+            if (Longs.Length > 0)
+            {
+                ArrayPool<long>.Shared.Return(Longs);
+            }
+
+            if (Doubles.Length > 0)
+            {
+                ArrayPool<double>.Shared.Return(Doubles);
+            }
+
+            Longs = [];
+            Doubles = [];
+        }
+
+        private static T[] Grow<T>(T[] current, int count, int capacity)
+        {
+            var next = ArrayPool<T>.Shared.Rent(Math.Max(capacity, current.Length * 2));
+            current.AsSpan(0, count).CopyTo(next);
+            if (current.Length > 0)
+            {
+                ArrayPool<T>.Shared.Return(current);
+            }
+
+            return next;
+        }
+
         private bool SwitchToDoubles()
         {
             AllIntegers = false;
-            Doubles = new double[Longs.Length];
+            Doubles = ArrayPool<double>.Shared.Rent(Math.Max(_capacity, Count));
             for (var i = 0; i < Count; i++)
             {
                 // Integers beyond 2^53 would round; the general reader decides what they become.

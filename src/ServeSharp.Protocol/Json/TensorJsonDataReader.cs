@@ -13,45 +13,47 @@ public static class TensorJsonDataReader
     /// <summary>
     /// Reads the array at the reader's current <see cref="JsonTokenType.StartArray"/> token into a new array of
     /// <paramref name="expectedCount"/> elements. <paramref name="what"/> names the tensor in error messages
-    /// (e.g. <c>input 'x'</c>).
+    /// (e.g. <c>input 'x'</c>). <paramref name="jsonLength"/> is the byte length of the array's JSON: the element
+    /// count comes from the client's shape, so the buffer is never larger than that many bytes could fill
+    /// (n elements take at least 2n + 1 bytes) and a shape that the data does not back gets the count-mismatch error
+    /// instead of a huge allocation.
     /// </summary>
     /// <exception cref="InferenceException">Wrong element type, value out of range, or wrong element count.</exception>
-    public static Array Read(ref Utf8JsonReader reader, TensorDataType dataType, long expectedCount, string what, long[] shape)
+    public static Array Read(
+        ref Utf8JsonReader reader, TensorDataType dataType, long expectedCount, string what, long[] shape, int jsonLength)
     {
         if (reader.TokenType != JsonTokenType.StartArray)
         {
             throw InferenceException.InvalidInput($"'data' of {what} must be a JSON array.");
         }
 
-        if (expectedCount > int.MaxValue)
-        {
-            throw InferenceException.InvalidInput($"{what} has too many elements ({expectedCount}).");
-        }
-
-        var count = (int)expectedCount;
+        var count = expectedCount;
+        var capacity = (int)Math.Min(count, Math.Max(jsonLength, 0) / 2);
         return dataType switch
         {
-            TensorDataType.Bool => ReadAll<bool, BoolParser>(ref reader, count, what, shape, dataType),
-            TensorDataType.UInt8 => ReadAll<byte, UInt8Parser>(ref reader, count, what, shape, dataType),
-            TensorDataType.UInt16 => ReadAll<ushort, UInt16Parser>(ref reader, count, what, shape, dataType),
-            TensorDataType.UInt32 => ReadAll<uint, UInt32Parser>(ref reader, count, what, shape, dataType),
-            TensorDataType.UInt64 => ReadAll<ulong, UInt64Parser>(ref reader, count, what, shape, dataType),
-            TensorDataType.Int8 => ReadAll<sbyte, Int8Parser>(ref reader, count, what, shape, dataType),
-            TensorDataType.Int16 => ReadAll<short, Int16Parser>(ref reader, count, what, shape, dataType),
-            TensorDataType.Int32 => ReadAll<int, Int32Parser>(ref reader, count, what, shape, dataType),
-            TensorDataType.Int64 => ReadAll<long, Int64Parser>(ref reader, count, what, shape, dataType),
-            TensorDataType.FP32 => ReadAll<float, SingleParser>(ref reader, count, what, shape, dataType),
-            TensorDataType.FP64 => ReadAll<double, DoubleParser>(ref reader, count, what, shape, dataType),
-            TensorDataType.Bytes => ReadAll<byte[], BytesParser>(ref reader, count, what, shape, dataType),
+            TensorDataType.Bool => ReadAll<bool, BoolParser>(ref reader, count, capacity, what, shape, dataType),
+            TensorDataType.UInt8 => ReadAll<byte, UInt8Parser>(ref reader, count, capacity, what, shape, dataType),
+            TensorDataType.UInt16 => ReadAll<ushort, UInt16Parser>(ref reader, count, capacity, what, shape, dataType),
+            TensorDataType.UInt32 => ReadAll<uint, UInt32Parser>(ref reader, count, capacity, what, shape, dataType),
+            TensorDataType.UInt64 => ReadAll<ulong, UInt64Parser>(ref reader, count, capacity, what, shape, dataType),
+            TensorDataType.Int8 => ReadAll<sbyte, Int8Parser>(ref reader, count, capacity, what, shape, dataType),
+            TensorDataType.Int16 => ReadAll<short, Int16Parser>(ref reader, count, capacity, what, shape, dataType),
+            TensorDataType.Int32 => ReadAll<int, Int32Parser>(ref reader, count, capacity, what, shape, dataType),
+            TensorDataType.Int64 => ReadAll<long, Int64Parser>(ref reader, count, capacity, what, shape, dataType),
+            TensorDataType.FP32 => ReadAll<float, SingleParser>(ref reader, count, capacity, what, shape, dataType),
+            TensorDataType.FP64 => ReadAll<double, DoubleParser>(ref reader, count, capacity, what, shape, dataType),
+            TensorDataType.Bytes => ReadAll<byte[], BytesParser>(ref reader, count, capacity, what, shape, dataType),
             _ => throw InferenceException.InvalidInput(
                 $"{dataType.ToWireName()} data cannot be sent as JSON for {what}; use the binary data format."),
         };
     }
 
-    private static T[] ReadAll<T, TParser>(ref Utf8JsonReader reader, int count, string what, long[] shape, TensorDataType dataType)
+    private static T[] ReadAll<T, TParser>(
+        ref Utf8JsonReader reader, long count, int capacity, string what, long[] shape, TensorDataType dataType)
         where TParser : IElementParser<T>
     {
-        var result = count == 0 ? [] : new T[count];
+        // capacity < count only for a shape the JSON cannot back (index never reaches it): the count check fails.
+        var result = capacity == 0 ? [] : new T[capacity];
         var index = 0;
         var depth = 0;
         do
@@ -65,7 +67,7 @@ public static class TensorJsonDataReader
                     depth--;
                     break;
                 default:
-                    if (index >= count)
+                    if (index >= result.Length)
                     {
                         throw CountMismatch(what, shape, count, CountRemaining(ref reader, index + 1L, depth));
                     }

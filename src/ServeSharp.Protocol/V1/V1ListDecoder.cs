@@ -44,7 +44,7 @@ internal static class V1ListDecoder
 
         var reader = new Utf8JsonReader(list, JsonWriterSettings.ReaderOptions);
         reader.Read();
-        var data = TensorJsonDataReader.Read(ref reader, dataType, count, $"\"{key}\"", shape);
+        var data = TensorJsonDataReader.Read(ref reader, dataType, count, $"\"{key}\"", shape, list.Length);
         return new Tensor(V1RequestDecoder.InputName, dataType, shape, data);
     }
 

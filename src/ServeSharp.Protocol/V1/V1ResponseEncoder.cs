@@ -16,7 +16,7 @@ public static class V1ResponseEncoder
     /// <exception cref="InferenceException">Several outputs with different row counts (inference failure).</exception>
     public static void EncodePredictions(InferenceResponse response, IBufferWriter<byte> output)
     {
-        using var writer = new Utf8JsonWriter(output, JsonWriterSettings.Options);
+        var writer = CachedJsonWriter.Rent(output);
         writer.WriteStartObject();
         writer.WritePropertyName("predictions"u8);
         var outputs = response.Outputs;
@@ -35,6 +35,7 @@ public static class V1ResponseEncoder
         }
 
         writer.WriteEndObject();
+        CachedJsonWriter.Return(writer);
     }
 
     /// <summary>

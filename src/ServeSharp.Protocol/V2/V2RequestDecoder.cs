@@ -83,9 +83,11 @@ public static class V2RequestDecoder
         InputHeader input, ReadOnlySpan<byte> json, ReadOnlySpan<byte> binary, bool hasBinaryHeader, ref int binaryOffset, string modelName)
     {
         var what = $"input '{input.Name}'";
-        var count = BinaryTensorCodec.ElementCount(input.Shape, what);
         if (input.DataStart >= 0)
         {
+            // JSON data bounds its own buffer (TensorJsonDataReader), so a shape beyond any array's size is a count
+            // mismatch like any other; only a negative dimension or an overflowing product is reported as such.
+            var count = BinaryTensorCodec.ElementCountUnbounded(input.Shape, what);
             if (input.DataType is TensorDataType.FP16 or TensorDataType.BF16)
             {
                 throw InferenceException.InvalidInput(
@@ -93,18 +95,20 @@ public static class V2RequestDecoder
             }
 
             var dataJson = json.Slice(input.DataStart, input.DataLength);
+            // n numbers take at least 2n + 1 bytes: the fast path allocates the shape's count, so only when the data can fill it.
             var data = input.Data
-                ?? (count <= int.MaxValue ? PlainNumberArrayReader.TryReadV2(dataJson, input.DataType, (int)count) : null);
+                ?? (count <= dataJson.Length / 2 ? PlainNumberArrayReader.TryReadV2(dataJson, input.DataType, (int)count) : null);
             if (data is null)
             {
                 var reader = new Utf8JsonReader(dataJson, JsonWriterSettings.ReaderOptions);
                 reader.Read();
-                data = TensorJsonDataReader.Read(ref reader, input.DataType, count, what, input.Shape);
+                data = TensorJsonDataReader.Read(ref reader, input.DataType, count, what, input.Shape, dataJson.Length);
             }
 
             return new Tensor(input.Name, input.DataType, input.Shape, data, input.Parameters);
         }
 
+        BinaryTensorCodec.ElementCount(input.Shape, what); // a bad shape is reported before missing data
         var size = input.Parameters?.GetInt64(InferParameters.Names.BinaryDataSize);
         if (size is null)
         {

@@ -40,7 +40,8 @@ public static class V2ResponseEncoder
             anyBinary |= binary;
         }
 
-        using (var writer = new Utf8JsonWriter(output, JsonWriterSettings.Options))
+        var writer = CachedJsonWriter.Rent(output);
+        try
         {
             if (anyBinary)
             {
@@ -71,6 +72,11 @@ public static class V2ResponseEncoder
 
             return headerLength;
         }
+        finally
+        {
+            // Nothing is pending after the Flush above, so returning it writes nothing after the binary data.
+            CachedJsonWriter.Return(writer);
+        }
     }
 
     private static bool IsBinary(string name, IReadOnlyList<RequestedOutput>? requested, bool defaultBinary)
@@ -98,8 +104,10 @@ public static class V2ResponseEncoder
         writer.WritePropertyName("parameters"u8);
         WriteParametersOrNull(writer, response.Parameters);
         writer.WriteStartArray("outputs"u8);
-        foreach (var tensor in response.Outputs)
+        var outputs = response.Outputs;
+        for (var i = 0; i < outputs.Count; i++)
         {
+            var tensor = outputs[i];
             writer.WriteStartObject();
             WriteTensorHead(writer, tensor);
             WriteJsonOutputParameters(writer, tensor.Parameters, nullWhenEmpty: true);

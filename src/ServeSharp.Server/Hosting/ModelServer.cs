@@ -1,11 +1,13 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ServeSharp.Server.Grpc;
+using ServeSharp.Server.Hosting.Handoff;
 using ServeSharp.Server.Metrics;
 using ServeSharp.Server.Models;
 using ServeSharp.Server.Rest;
@@ -105,6 +107,11 @@ public sealed class ModelServer : IAsyncDisposable
                 listen.Protocols = HttpProtocols.Http2;
                 listeners[1] = listen;
             });
+            if (options.HandoffSocket is not null)
+            {
+                // Connections the ingress hands over (HTTP/1.1 only: it proxies HTTP/2 itself).
+                kestrel.Listen(new HandoffEndPoint(options.HandoffSocket), listen => listen.Protocols = HttpProtocols.Http1);
+            }
         });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout + options.DrainDelay);
 
@@ -121,6 +128,13 @@ public sealed class ModelServer : IAsyncDisposable
         services.AddSingleton<RestHandler>();
         services.AddSingleton<GrpcCallGuard>();
         services.AddSingleton<InferenceGrpcService>();
+        if (options.HandoffSocket is not null)
+        {
+            services.AddSingleton<IConnectionListenerFactory, HandoffListenerFactory>();
+            services.AddHttpForwarder();
+            services.AddSingleton<HandoffRequestMiddleware>();
+        }
+
         services.AddGrpc(o =>
         {
             o.MaxReceiveMessageSize = options.GrpcMaxReceiveMessageSize;
@@ -129,6 +143,11 @@ public sealed class ModelServer : IAsyncDisposable
         });
 
         var app = builder.Build();
+        if (options.HandoffSocket is not null)
+        {
+            app.Use(app.Services.GetRequiredService<HandoffRequestMiddleware>().InvokeAsync);
+        }
+
         var rest = app.Services.GetRequiredService<RestHandler>();
         app.Use(rest.InvokeAsync);
         app.UseRouting();

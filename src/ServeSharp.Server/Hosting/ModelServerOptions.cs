@@ -72,6 +72,12 @@ public sealed class ModelServerOptions
     /// </summary>
     public TimeSpan DrainDelay { get; set; } = TimeSpan.Zero;
 
+    /// <summary>
+    /// Unix domain socket path on which the embedded platform's ingress hands client connections over (Linux only; set
+    /// by the launcher of <c>servesharp up</c>). Null: connections come only through the ports.
+    /// </summary>
+    public string? HandoffSocket { get; set; }
+
     /// <summary>Server name in <c>GET /v2</c>.</summary>
     public string ServerName { get; set; } = "servesharp";
 
@@ -108,6 +114,19 @@ public sealed class ModelServerOptions
         if (Host is not null and not "*" && !System.Net.IPAddress.TryParse(Host, out _))
         {
             throw new ArgumentException($"--host must be an IP address or '*' (got '{Host}').");
+        }
+
+        if (HandoffSocket is not null)
+        {
+            if (!Handoff.HandoffInterop.IsSupported)
+            {
+                throw new ArgumentException("--handoff-socket needs Linux (connection handoff passes file descriptors).");
+            }
+
+            if (HandoffSocket.Length == 0 || System.Text.Encoding.UTF8.GetByteCount(HandoffSocket) > Handoff.HandoffEndPoint.MaxPathLength)
+            {
+                throw new ArgumentException($"--handoff-socket must be a path of 1..{Handoff.HandoffEndPoint.MaxPathLength} bytes (got '{HandoffSocket}').");
+            }
         }
 
         if (ModelDirectory is not null)

@@ -113,7 +113,7 @@ internal sealed class RestHandler
         _ => "v2",
     };
 
-    private Task<int> DispatchAsync(HttpContext context, RestRoute route, StringValues requestId)
+    private ValueTask<int> DispatchAsync(HttpContext context, RestRoute route, StringValues requestId)
     {
         var name = route.ModelName!;
         switch (route.Kind)
@@ -127,8 +127,7 @@ internal sealed class RestHandler
                 return WriteJsonAsync(context, 200, w => V2MetadataEncoder.WriteModelList(w, _dataPlane.ModelNames));
             case RestRouteKind.V1ModelReady:
             case RestRouteKind.V2ModelReady:
-                _dataPlane.EnsureModelReady(name);
-                return WriteJsonAsync(context, 200, w => V2MetadataEncoder.WriteNamedFlag(w, name, "ready"u8, true));
+                return WriteModelReadyAsync(context, name);
             case RestRouteKind.V1Predict:
                 return V1Async(context, name, explain: false, requestId);
             case RestRouteKind.V1Explain:
@@ -143,8 +142,7 @@ internal sealed class RestHandler
                     ? WriteAsync(context, 200, JsonContentType, ReadyBody)
                     : throw new InferenceException(InferenceErrorKind.ServerNotReady, "Server is not ready.");
             case RestRouteKind.V2ModelMetadata:
-                var metadata = _dataPlane.GetModelMetadata(name);
-                return WriteJsonAsync(context, 200, w => V2MetadataEncoder.WriteModelMetadata(w, name, metadata));
+                return WriteModelMetadataAsync(context, name);
             case RestRouteKind.V2Infer:
                 return V2InferAsync(context, name, requestId);
             case RestRouteKind.V2Versioned:
@@ -160,7 +158,21 @@ internal sealed class RestHandler
         }
     }
 
-    private async Task<int> V2InferAsync(HttpContext context, string name, StringValues requestId)
+    // Lambdas that capture the model name live here, not in DispatchAsync, whose every call (inference included) would
+    // otherwise allocate their closure.
+    private ValueTask<int> WriteModelReadyAsync(HttpContext context, string name)
+    {
+        _dataPlane.EnsureModelReady(name);
+        return WriteJsonAsync(context, 200, w => V2MetadataEncoder.WriteNamedFlag(w, name, "ready"u8, true));
+    }
+
+    private ValueTask<int> WriteModelMetadataAsync(HttpContext context, string name)
+    {
+        var metadata = _dataPlane.GetModelMetadata(name);
+        return WriteJsonAsync(context, 200, w => V2MetadataEncoder.WriteModelMetadata(w, name, metadata));
+    }
+
+    private async ValueTask<int> V2InferAsync(HttpContext context, string name, StringValues requestId)
     {
         _dataPlane.EnsureModelReady(name);
         using var body = await RequestBodyReader.ReadAsync(context.Request, _options.MaxRequestBodySize, context.RequestAborted)
@@ -183,7 +195,7 @@ internal sealed class RestHandler
         return await WriteAsync(context, 200, JsonContentType, output.WrittenMemory).ConfigureAwait(false);
     }
 
-    private async Task<int> V1Async(HttpContext context, string name, bool explain, StringValues requestId)
+    private async ValueTask<int> V1Async(HttpContext context, string name, bool explain, StringValues requestId)
     {
         _dataPlane.EnsureModelReady(name);
         using var body = await RequestBodyReader.ReadAsync(context.Request, _options.MaxRequestBodySize, context.RequestAborted)
@@ -225,7 +237,7 @@ internal sealed class RestHandler
         return await WriteAsync(context, 200, responseType, (eventOutput ?? output).WrittenMemory).ConfigureAwait(false);
     }
 
-    private async Task<int> IndexAsync(HttpContext context)
+    private async ValueTask<int> IndexAsync(HttpContext context)
     {
         using var body = await RequestBodyReader.ReadAsync(context.Request, _options.MaxRequestBodySize, context.RequestAborted)
             .ConfigureAwait(false);
@@ -234,19 +246,19 @@ internal sealed class RestHandler
         return await WriteJsonAsync(context, 200, w => V2MetadataEncoder.WriteRepositoryIndex(w, entries)).ConfigureAwait(false);
     }
 
-    private async Task<int> LoadAsync(HttpContext context, string name)
+    private async ValueTask<int> LoadAsync(HttpContext context, string name)
     {
         await _dataPlane.LoadAsync(name, context.RequestAborted).ConfigureAwait(false);
         return await WriteJsonAsync(context, 200, w => V2MetadataEncoder.WriteNamedFlag(w, name, "load"u8, true)).ConfigureAwait(false);
     }
 
-    private async Task<int> UnloadAsync(HttpContext context, string name)
+    private async ValueTask<int> UnloadAsync(HttpContext context, string name)
     {
         await _dataPlane.UnloadAsync(name, context.RequestAborted).ConfigureAwait(false);
         return await WriteJsonAsync(context, 200, w => V2MetadataEncoder.WriteNamedFlag(w, name, "unload"u8, true)).ConfigureAwait(false);
     }
 
-    private async Task<int> WriteMetricsAsync(HttpContext context)
+    private async ValueTask<int> WriteMetricsAsync(HttpContext context)
     {
         using var stream = new MemoryStream();
         await _metrics.Registry.CollectAndExportAsTextAsync(stream, context.RequestAborted).ConfigureAwait(false);
@@ -330,7 +342,7 @@ internal sealed class RestHandler
                 $"Inference-Header-Content-Length must be a non-negative integer, not '{values}'.");
     }
 
-    private Task<int> WriteJsonAsync(HttpContext context, int status, Action<PooledBufferWriter> write)
+    private ValueTask<int> WriteJsonAsync(HttpContext context, int status, Action<PooledBufferWriter> write)
     {
         var output = new PooledBufferWriter(512);
         try
@@ -346,7 +358,7 @@ internal sealed class RestHandler
         return WriteAndReturnAsync(context, status, output);
     }
 
-    private static async Task<int> WriteAndReturnAsync(HttpContext context, int status, PooledBufferWriter output)
+    private static async ValueTask<int> WriteAndReturnAsync(HttpContext context, int status, PooledBufferWriter output)
     {
         using (output)
         {
@@ -354,7 +366,7 @@ internal sealed class RestHandler
         }
     }
 
-    private static async Task<int> WriteErrorAsync(HttpContext context, int status, string message)
+    private static async ValueTask<int> WriteErrorAsync(HttpContext context, int status, string message)
     {
         if (context.Response.HasStarted)
         {
@@ -365,10 +377,10 @@ internal sealed class RestHandler
         return await WriteAsync(context, status, JsonContentType, ErrorJson.ToBytes(message)).ConfigureAwait(false);
     }
 
-    private static Task<int> WriteAsync(HttpContext context, int status, string contentType, byte[] body) =>
+    private static ValueTask<int> WriteAsync(HttpContext context, int status, string contentType, byte[] body) =>
         WriteAsync(context, status, contentType, body.AsMemory());
 
-    private static async Task<int> WriteAsync(HttpContext context, int status, string contentType, ReadOnlyMemory<byte> body)
+    private static async ValueTask<int> WriteAsync(HttpContext context, int status, string contentType, ReadOnlyMemory<byte> body)
     {
         var response = context.Response;
         response.StatusCode = status;

@@ -25,4 +25,18 @@ public static class Eventually
 
     public static Task TrueAsync(Func<bool> condition, string what, int timeoutSeconds = 60) =>
         ValueAsync(condition, v => v, what, timeoutSeconds);
+
+    public static async Task TrueAsync(Func<Task<bool>> condition, string what, int timeoutSeconds = 60)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(timeoutSeconds);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Timed out waiting for {what}");
+            }
+
+            await Task.Delay(50);
+        }
+    }
 }

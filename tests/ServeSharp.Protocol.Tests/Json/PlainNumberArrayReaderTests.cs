@@ -193,9 +193,10 @@ public sealed class PlainNumberArrayReaderTests
 
     private static Array ReadGeneral(string json, TensorDataType type, int count)
     {
-        var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(json));
+        var bytes = Encoding.UTF8.GetBytes(json);
+        var reader = new Utf8JsonReader(bytes);
         reader.Read();
-        return TensorJsonDataReader.Read(ref reader, type, count, "input 'x'", [count]);
+        return TensorJsonDataReader.Read(ref reader, type, count, "input 'x'", [count], bytes.Length);
     }
 
     private static long[] Bits(Array values) => values switch
