@@ -53,8 +53,8 @@ trap cleanup EXIT
 install_missing wrk=wrk curl=curl jq=jq
 
 # --- build and start -------------------------------------------------------------------------------------------------
-# Measured as deployed, like bench/run.sh: `dotnet publish` with ReadyToRun (start-up does not wait for the JIT); the
-# daemon starts its replicas with this same binary.
+# Measured as deployed, like bench/run.sh: the tool published with ReadyToRun and, beside it, the natively compiled
+# model server servesharp-serve, which the daemon then runs for its replicas (bench/common.sh).
 rm -rf "$WORK"
 mkdir -p "$WORK/models/xgb" "$WORK/logs"
 log "publishing servesharp (Release, ReadyToRun)"
@@ -207,7 +207,7 @@ verdict() { awk -v v="$1" -v goal="$2" 'BEGIN { print (v + 0 < goal) ? "meets" :
   echo "| commit | $commit |"
   echo "| machine | $(nproc) cores, $cpu; daemon, replicas and load generator share them |"
   echo "| load average at end | $(cut -d' ' -f1-3 /proc/loadavg) |"
-  echo "| binary | \`dotnet publish -c Release -r linux-x64 -p:PublishReadyToRun=true\` (framework-dependent); replicas run \`servesharp serve\` of the same binary |"
+  echo "| binary | daemon: \`servesharp\` (\`dotnet publish -c Release -r linux-x64 -p:PublishReadyToRun=true\`, framework-dependent); replicas: \`servesharp-serve\` beside it (src/ServeSharp.Serve, Native AOT) |"
   echo
   echo "### Cold start to first response (goal < 500 ms)"
   echo

@@ -22,6 +22,9 @@
 #                           model-server-<name> and raw output goes to bench/.work-<name>.
 #   BENCH_ROWS              a V1 request file whose "instances" are the request rows (overrides the above)
 #   BENCH_SECTION           the RESULTS.md section to write (default model-server, or model-server-<name>)
+#   BENCH_SERVER            native (default): the natively compiled model server servesharp-serve, what
+#                           `servesharp up` runs; tool: `servesharp serve` of the ReadyToRun tool. Start-to-ready is
+#                           measured for both either way.
 #
 # Load generators: wrk (REST, HTTP/1.1) and h2load (gRPC, HTTP/2 prior knowledge), both from Debian packages,
 # installed here when missing. Server, ceiling and load generator share the machine's cores.
@@ -85,6 +88,12 @@ log "publishing servesharp (Release, ReadyToRun) and building the ceiling"
 publish_servesharp "$PUBLISH"
 dotnet build bench/Ceiling -c Release -v quiet -nologo 2>&1 | grep -E " error |rror\(s\)" | sort -u >&2 || true
 SERVESHARP=$PUBLISH/servesharp
+NATIVE=$PUBLISH/servesharp-serve
+case ${BENCH_SERVER:-native} in
+  native) SERVER_DESC="\`servesharp-serve\` (src/ServeSharp.Serve, Native AOT), what \`servesharp up\` runs" ;;
+  tool) SERVER_DESC="\`servesharp serve\` (ReadyToRun, framework-dependent)" ;;
+  *) log "BENCH_SERVER must be native or tool"; exit 2 ;;
+esac
 CEILING=bench/Ceiling/bin/Release/net10.0/Ceiling
 [ -x "$CEILING" ] || { log "build failed: $CEILING missing"; exit 1; }
 
@@ -104,8 +113,11 @@ wait_ready() {
   done
 }
 
+# start_servesharp [native|tool]: starts the model server (default: BENCH_SERVER's) and prints its pid.
 start_servesharp() {
-  "$SERVESHARP" serve --model_name "$MODEL" --model_dir "$MODEL_DIR" \
+  local cmd=("$NATIVE")
+  [ "${1:-${BENCH_SERVER:-native}}" = tool ] && cmd=("$SERVESHARP" serve)
+  "${cmd[@]}" --model_name "$MODEL" --model_dir "$MODEL_DIR" \
     --http_port "$SS_HTTP" --grpc_port "$SS_GRPC" >>"$WORK/logs/servesharp.log" 2>&1 &
   echo $!
 }
@@ -117,20 +129,26 @@ stop() {
 
 # --- start-to-ready --------------------------------------------------------------------------------------------------
 # Time from spawning the process to the first 200 from /v2/models/<m>/ready (includes the runtime's own start-up and
-# the model load), measured over 5 cold starts of the built binary; the median is reported.
-ready_ms=()
+# the model load), measured over 5 cold starts of each build (native model server, then the ReadyToRun tool,
+# interleaved); the median is reported.
+native_ms=(); tool_ms=()
 for _ in 1 2 3 4 5; do
-  t0=$(now_ns)
-  pid=$(start_servesharp)
-  if ! wait_ready "http://127.0.0.1:$SS_HTTP/v2/models/$MODEL/ready" 30; then
-    log "servesharp did not become ready; log:"; tail -n 30 "$WORK/logs/servesharp.log" >&2; exit 1
-  fi
-  ready_ms+=( $(( ($(now_ns) - t0) / 1000000 )) )
-  stop "$pid"
+  for kind in native tool; do
+    t0=$(now_ns)
+    pid=$(start_servesharp $kind)
+    if ! wait_ready "http://127.0.0.1:$SS_HTTP/v2/models/$MODEL/ready" 30; then
+      log "servesharp ($kind) did not become ready; log:"; tail -n 30 "$WORK/logs/servesharp.log" >&2; exit 1
+    fi
+    ms=$(( ($(now_ns) - t0) / 1000000 ))
+    if [ $kind = native ]; then native_ms+=("$ms"); else tool_ms+=("$ms"); fi
+    stop "$pid"
+  done
 done
-READY_SORTED=$(printf '%s\n' "${ready_ms[@]}" | sort -n | tr '\n' ' ')
-READY_MEDIAN=$(printf '%s\n' "${ready_ms[@]}" | sort -n | sed -n 3p)
-log "start-to-ready ms: $READY_SORTED(median $READY_MEDIAN)"
+READY_SORTED=$(printf '%s\n' "${native_ms[@]}" | sort -n | tr '\n' ' ')
+READY_MEDIAN=$(printf '%s\n' "${native_ms[@]}" | sort -n | sed -n 3p)
+TOOL_SORTED=$(printf '%s\n' "${tool_ms[@]}" | sort -n | tr '\n' ' ')
+TOOL_MEDIAN=$(printf '%s\n' "${tool_ms[@]}" | sort -n | sed -n 3p)
+log "start-to-ready ms: servesharp-serve $READY_SORTED(median $READY_MEDIAN); servesharp serve $TOOL_SORTED(median $TOOL_MEDIAN)"
 
 # --- servers ---------------------------------------------------------------------------------------------------------
 SS_PID=$(start_servesharp); pids+=("$SS_PID")
@@ -294,10 +312,11 @@ kind="full run"
   echo "| model | $MODEL_DESC |"
   echo "| load | ${CONNECTIONS} connections, $THREADS load threads; ${DURATION}s measured per run after ${SCENARIO_WARMUP}s unmeasured load; ${WARMUP}s JIT warm-up per target and protocol first |"
   echo "| tools | $(wrk -v 2>&1 | head -n1 | cut -d' ' -f1-2), h2load $(h2load --version 2>&1 | awk '{print $NF}' | head -n1) |"
-  echo "| servesharp build | \`dotnet publish -c Release -r linux-x64 -p:PublishReadyToRun=true\` (framework-dependent) |"
+  echo "| server measured | $SERVER_DESC |"
+  echo "| builds | tool: \`dotnet publish src/ServeSharp.Cli -c Release -r linux-x64 -p:PublishReadyToRun=true\`; native: \`dotnet publish src/ServeSharp.Serve -c Release -r linux-x64\` (bench/common.sh) |"
   echo "| ceiling | \`bench/Ceiling\`: bare Kestrel (REST, HTTP/1.1) and bare gRPC service replaying servesharp's recorded responses |"
   echo
-  echo "Start to ready (spawn → first 200 from \`/v2/models/$MODEL/ready\`, 5 cold starts): median **${READY_MEDIAN} ms** (all: ${READY_SORTED% })."
+  echo "Start to ready (spawn → first 200 from \`/v2/models/$MODEL/ready\`, 5 cold starts each): \`servesharp-serve\` (native) median **${READY_MEDIAN} ms** (all: ${READY_SORTED% }); \`servesharp serve\` (ReadyToRun tool) median ${TOOL_MEDIAN} ms (all: ${TOOL_SORTED% })."
   echo
   if [ -z "$NAME" ]; then
     echo "| scenario | servesharp req/s | p50 ms | p99 ms | errors | ceiling req/s | p50 ms | p99 ms | servesharp / ceiling |"
