@@ -3,6 +3,7 @@ using ServeSharp.Local.Autoscaling;
 using ServeSharp.Local.Ingress;
 using ServeSharp.Local.Supervision;
 using ServeSharp.Local.Tests.Infrastructure;
+using ServeSharp.Server.Tests.Hosting.Handoff;
 
 namespace ServeSharp.Local.Tests.Autoscaling;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using ServeSharp.Server.Tests.Hosting.Handoff;
 
 namespace ServeSharp.Local.Tests.Infrastructure;
 

@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using ServeSharp.Local.Tests.Infrastructure;
+using ServeSharp.Server.Tests.Hosting.Handoff;
 
 namespace ServeSharp.Local.Tests.Ingress;
 
