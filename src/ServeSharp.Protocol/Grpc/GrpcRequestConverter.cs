@@ -103,8 +103,9 @@ public static class GrpcRequestConverter
             TensorDataType.FP32 => Take(contents.Fp32Contents, count, what, "fp32_contents"),
             TensorDataType.FP64 => Take(contents.Fp64Contents, count, what, "fp64_contents"),
             TensorDataType.Bytes => TakeBytes(contents.BytesContents, count, what),
-            // FP16 is the only datatype without a typed contents field.
+            // FP16 and BF16 have no typed contents field: without raw contents only an empty tensor can be sent.
             TensorDataType.FP16 when count == 0 => Array.Empty<Half>(),
+            TensorDataType.BF16 when count == 0 => Array.Empty<ushort>(),
             _ => throw InferenceException.InvalidInput(
                     $"{dataType.ToWireName()} data has no typed contents field; send {what} in raw_input_contents."),
         };

@@ -107,6 +107,21 @@ public sealed class GrpcConverterTests
         Assert.Contains(expected, e.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("FP16", TensorDataType.FP16)]
+    [InlineData("BF16", TensorDataType.BF16)]
+    public void EmptyTensor_OfADatatypeWithoutTypedContents_IsAccepted(string datatype, TensorDataType expected)
+    {
+        var request = new ModelInferRequest { ModelName = "m" };
+        request.Inputs.Add(new ModelInferRequest.Types.InferInputTensor { Name = "a", Datatype = datatype, Shape = { 0 } });
+
+        var input = GrpcRequestConverter.ToInferenceRequest(request).Inputs.Single();
+
+        Assert.Equal(expected, input.DataType);
+        Assert.Empty(input.Data);
+        Assert.Equal(expected.ClrElementType(), input.Data.GetType().GetElementType());
+    }
+
     [Fact]
     public void Parameters_AllFiveKindsRoundTrip()
     {
