@@ -14,12 +14,13 @@ internal static partial class OnnxTelemetry
     /// <summary>The variable ONNX Runtime reads when it creates its environment.</summary>
     public const string DisableVariable = "ORT_DISABLE_TELEMETRY";
 
-    private static int _applied;
-
-    /// <summary>Sets the opt-out once per process. Must run before ONNX Runtime creates its environment.</summary>
+    /// <summary>
+    /// Sets the opt-out unless the variable is set (by the user, or by an earlier call: the managed copy below records
+    /// it). Must run before ONNX Runtime creates its environment.
+    /// </summary>
     public static void DisableUnlessConfigured()
     {
-        if (Interlocked.Exchange(ref _applied, 1) == 1 || Environment.GetEnvironmentVariable(DisableVariable) is not null)
+        if (Environment.GetEnvironmentVariable(DisableVariable) is not null)
         {
             return;
         }
