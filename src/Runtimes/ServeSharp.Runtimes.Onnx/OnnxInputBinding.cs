@@ -17,6 +17,9 @@ internal struct OnnxInputBinding : IDisposable
     /// <summary>The value to pass to the session.</summary>
     public OrtValue? Value { get; private set; }
 
+    /// <summary>The shape handed to ONNX Runtime (see <see cref="OnnxInputSpec.Fit"/>).</summary>
+    public long[]? Shape { get; private set; }
+
     /// <summary>Binds <paramref name="source"/> to <paramref name="spec"/>, validating datatype and shape.</summary>
     /// <exception cref="InferenceException">The tensor does not fit the input.</exception>
     public static OnnxInputBinding Bind(Tensor source, OnnxInputSpec spec, string modelName)
@@ -26,6 +29,7 @@ internal struct OnnxInputBinding : IDisposable
             $"'{modelName}' expects input '{spec.Name}' with shape {spec.DescribeShape()} (-1 = any size).");
 
         var binding = default(OnnxInputBinding);
+        binding.Shape = shape;
         try
         {
             if (spec.DataType == TensorDataType.Bytes)

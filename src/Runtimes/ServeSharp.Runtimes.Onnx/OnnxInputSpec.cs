@@ -6,9 +6,10 @@ namespace ServeSharp.Runtimes.Onnx;
 /// <summary>One graph input as read from the session: name, datatype and declared dimensions (-1 = any).</summary>
 internal sealed class OnnxInputSpec
 {
-    public OnnxInputSpec(string name, TensorDataType dataType, long[] dimensions)
+    public OnnxInputSpec(string name, TensorDataType dataType, long[] dimensions, string[]? symbols = null)
     {
         Name = name;
+        Symbols = symbols ?? [];
         DataType = dataType;
         ElementType = OnnxElementTypes.ToElementType(dataType);
         Dimensions = dimensions;
@@ -24,6 +25,9 @@ internal sealed class OnnxInputSpec
 
     /// <summary>Declared dimensions; empty when the graph declares a scalar or gives no shape.</summary>
     public long[] Dimensions { get; }
+
+    /// <summary>The graph's names for the dimensions (empty where a dimension has none), e.g. <c>["N", ""]</c>.</summary>
+    public string[] Symbols { get; }
 
     public bool IsStatic { get; }
 

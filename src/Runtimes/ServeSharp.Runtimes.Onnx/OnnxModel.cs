@@ -22,6 +22,9 @@ internal sealed class OnnxModel : IModel
     private readonly string _inputList;
     private volatile bool _disposed;
 
+    // Cleared the first time a graph's output turns out not to have its declared shape (OnnxOutputShape).
+    private volatile bool _preallocate = true;
+
     public OnnxModel(string name, string filePath, InferenceSession session, OnnxInputSpec[] inputs, OnnxOutputSpec[] outputs, ModelMetadata metadata)
     {
         Name = name;
@@ -45,6 +48,16 @@ internal sealed class OnnxModel : IModel
     /// <inheritdoc />
     public ModelMetadata Metadata { get; }
 
+    /// <summary>
+    /// Whether runs write outputs straight into the response's arrays when the graph declares their shapes (on
+    /// until a graph breaks its declaration); tests turn it off to compare with the copying path.
+    /// </summary>
+    internal bool WritesOutputsInPlace
+    {
+        get => _preallocate;
+        set => _preallocate = value;
+    }
+
     /// <inheritdoc />
     public ValueTask<InferenceResponse> PredictAsync(InferenceRequest request, CancellationToken cancellationToken)
     {
@@ -62,13 +75,8 @@ internal sealed class OnnxModel : IModel
             var values = BindInputs(request, bindings);
             var outputNames = selected is null ? _outputNames : Array.ConvertAll(selected, o => o.Name);
             var specs = selected ?? _outputs;
-            using var results = Run(values, outputNames);
-            var tensors = new Tensor[specs.Length];
-            for (var i = 0; i < tensors.Length; i++)
-            {
-                tensors[i] = OnnxOutputReader.Read(specs[i].Name, specs[i].DataType, results[i]);
-            }
-
+            var tensors = (_preallocate ? TryRunIntoOutputs(values, bindings, specs, outputNames) : null)
+                ?? RunAndCopyOutputs(values, specs, outputNames);
             return ValueTask.FromResult(new InferenceResponse(Name, tensors) { Id = request.Id });
         }
         finally
@@ -185,6 +193,76 @@ internal sealed class OnnxModel : IModel
         }
 
         return selected.Count == _outputs.Length && selected.SequenceEqual(_outputs) ? null : [.. selected];
+    }
+
+    /// <summary>
+    /// Runs with every output written by ONNX Runtime straight into the array the response tensor keeps, when the
+    /// graph declares every output's shape in terms of the inputs' (<see cref="OnnxOutputShape"/>). Null when it
+    /// cannot (no plan, or a zero-size output): the caller then runs the ordinary way. When the run fails, the
+    /// ordinary run answers instead, or reports the error as always; a graph whose output breaks its declared shape
+    /// thereby turns this off for the model.
+    /// </summary>
+    private Tensor[]? TryRunIntoOutputs(OrtValue[] values, OnnxInputBinding[] bindings, OnnxOutputSpec[] specs, string[] outputNames)
+    {
+        var outputs = new OnnxOutputBuffer[specs.Length];
+        try
+        {
+            var outputValues = new OrtValue[specs.Length];
+            for (var i = 0; i < specs.Length; i++)
+            {
+                var shape = specs[i].Shape?.Resolve(bindings);
+                if (shape is null || !OnnxOutputBuffer.TryCreate(specs[i].DataType, shape, out outputs[i]))
+                {
+                    return null;
+                }
+
+                outputValues[i] = outputs[i].Value!;
+            }
+
+            try
+            {
+                _session.Run(_runOptions, _inputNames, values, outputNames, outputValues);
+            }
+            catch (OnnxRuntimeException)
+            {
+                // Whatever went wrong, the ordinary run answers (or reports it); if that succeeds the declared
+                // shapes were wrong, and this model stops trying.
+                var answer = RunAndCopyOutputs(values, specs, outputNames);
+                _preallocate = false;
+                return answer;
+            }
+            catch (ObjectDisposedException) when (_disposed)
+            {
+                throw InferenceException.ModelNotReady(Name, "The model is unloading.");
+            }
+
+            var tensors = new Tensor[specs.Length];
+            for (var i = 0; i < tensors.Length; i++)
+            {
+                tensors[i] = new Tensor(specs[i].Name, specs[i].DataType, outputs[i].Shape, outputs[i].Data);
+            }
+
+            return tensors;
+        }
+        finally
+        {
+            for (var i = 0; i < outputs.Length; i++)
+            {
+                outputs[i].Dispose();
+            }
+        }
+    }
+
+    private Tensor[] RunAndCopyOutputs(OrtValue[] values, OnnxOutputSpec[] specs, string[] outputNames)
+    {
+        using var results = Run(values, outputNames);
+        var tensors = new Tensor[specs.Length];
+        for (var i = 0; i < tensors.Length; i++)
+        {
+            tensors[i] = OnnxOutputReader.Read(specs[i].Name, specs[i].DataType, results[i]);
+        }
+
+        return tensors;
     }
 
     private IDisposableReadOnlyCollection<OrtValue> Run(OrtValue[] values, string[] outputNames)

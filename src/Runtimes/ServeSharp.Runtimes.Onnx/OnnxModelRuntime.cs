@@ -132,7 +132,7 @@ public sealed class OnnxModelRuntime : IModelRuntime
                     "float, double and string.");
             }
 
-            inputs.Add(new OnnxInputSpec(inputName, dataType, ToShape(node)));
+            inputs.Add(new OnnxInputSpec(inputName, dataType, ToShape(node), node.SymbolicDimensions));
         }
 
         var outputs = new List<OnnxOutputSpec>();
@@ -146,7 +146,9 @@ public sealed class OnnxModelRuntime : IModelRuntime
                 continue;
             }
 
-            outputs.Add(new OnnxOutputSpec(outputName, dataType));
+            var shape = OnnxOutputShape.TryCreate(
+                dataType, ToShape(node), node.SymbolicDimensions, [.. inputs.Select(i => (i.Dimensions, i.Symbols))]);
+            outputs.Add(new OnnxOutputSpec(outputName, dataType, shape));
             outputMetadata.Add(new TensorMetadata(outputName, dataType, ToShape(node)));
         }
 
