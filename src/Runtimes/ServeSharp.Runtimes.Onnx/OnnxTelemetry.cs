@@ -18,21 +18,28 @@ internal static partial class OnnxTelemetry
     /// Sets the opt-out unless the variable is set (by the user, or by an earlier call: the managed copy below records
     /// it). Must run before ONNX Runtime creates its environment.
     /// </summary>
-    public static void DisableUnlessConfigured()
+    public static void DisableUnlessConfigured() => SetUnlessConfigured(DisableVariable, "1");
+
+    /// <summary>
+    /// Sets <paramref name="variable"/> to <paramref name="value"/> in both the native (getenv) and the managed process
+    /// environment unless it is already set in the managed one; returns whether it did.
+    /// </summary>
+    internal static bool SetUnlessConfigured(string variable, string value)
     {
-        if (Environment.GetEnvironmentVariable(DisableVariable) is not null)
+        if (Environment.GetEnvironmentVariable(variable) is not null)
         {
-            return;
+            return false;
         }
 
         // ONNX Runtime reads the native environment (getenv); .NET's Environment.SetEnvironmentVariable does not write
         // it on Unix, so setenv(3) is called directly. Windows builds of ONNX Runtime have no 1DS uploader.
         if (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS())
         {
-            _ = NativeMethods.SetEnv(DisableVariable, "1", overwrite: 0);
+            _ = NativeMethods.SetEnv(variable, value, overwrite: 0);
         }
 
-        Environment.SetEnvironmentVariable(DisableVariable, "1");
+        Environment.SetEnvironmentVariable(variable, value);
+        return true;
     }
 
     private static partial class NativeMethods

@@ -107,10 +107,11 @@ public sealed partial class ServeProcessTests : IDisposable
         Assert.Contains("ghost (failed: No runtime recognises the files", await stdout, StringComparison.Ordinal);
     }
 
-    [Theory]
-    [InlineData(null, false)]
-    [InlineData("0", true)]
-    public async Task Serve_OnnxModel_WritesNoOnnxRuntimeTelemetryStore_UnlessTheUserAsksForIt(string? optOut, bool expectStore)
+    // Whether ONNX Runtime writes its store when telemetry is left on depends on the machine (it did here, not on the
+    // CI machine), so only the opt-out is asserted end to end; that a user's ORT_DISABLE_TELEMETRY stands is
+    // Runtimes.Onnx.Tests' OnnxTelemetryTests.
+    [Fact]
+    public async Task Serve_OnnxModel_WritesNoOnnxRuntimeTelemetryStore()
     {
         var home = Directory.CreateDirectory(Path.Combine(_temp, "home")).FullName;
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -123,10 +124,6 @@ public sealed partial class ServeProcessTests : IDisposable
         info.Environment["HOME"] = home;
         info.Environment.Remove("XDG_CACHE_HOME");
         info.Environment.Remove("ORT_DISABLE_TELEMETRY");
-        if (optOut is not null)
-        {
-            info.Environment["ORT_DISABLE_TELEMETRY"] = optOut;
-        }
 
         using var process = Process.Start(info)!;
         var stderr = process.StandardError.ReadToEndAsync();
@@ -143,7 +140,7 @@ public sealed partial class ServeProcessTests : IDisposable
 
             Assert.Contains("models: iris (ready)", line, StringComparison.Ordinal);
             var store = Path.Combine(home, ".cache", "Microsoft", "DeveloperTools", ".onnxruntime");
-            Assert.Equal(expectStore, Directory.Exists(store));
+            Assert.False(Directory.Exists(store), $"ONNX Runtime wrote its telemetry store at {store}");
         }
         finally
         {
