@@ -1,3 +1,5 @@
+using ServeSharp.Server.Metrics;
+
 namespace ServeSharp.Local.Ingress;
 
 /// <summary>
@@ -8,18 +10,16 @@ public sealed class RequestMetrics
 {
     private readonly TimeProvider _time;
     private readonly Lock _lock = new();
-    private long _lastChange;
+    private readonly ConcurrencyAccumulator _local;
     private long _lastCollect;
-    private int _inFlight;
     private int _reportedInFlight;
-    private long _requests;
-    private double _concurrencySeconds;
 
     /// <summary>Starts measuring now.</summary>
     public RequestMetrics(TimeProvider time)
     {
         _time = time;
-        _lastChange = _lastCollect = time.GetTimestamp();
+        _local = new ConcurrencyAccumulator(time);
+        _lastCollect = _local.LastChange;
     }
 
     /// <summary>Requests currently in flight or held by the activator.</summary>
@@ -29,7 +29,7 @@ public sealed class RequestMetrics
         {
             lock (_lock)
             {
-                return _inFlight + _reportedInFlight;
+                return _local.InFlight + _reportedInFlight;
             }
         }
     }
@@ -39,9 +39,7 @@ public sealed class RequestMetrics
     {
         lock (_lock)
         {
-            Accumulate();
-            _inFlight++;
-            _requests++;
+            _local.Begin();
         }
     }
 
@@ -50,8 +48,7 @@ public sealed class RequestMetrics
     {
         lock (_lock)
         {
-            Accumulate();
-            _inFlight--;
+            _local.End();
         }
     }
 
@@ -63,9 +60,7 @@ public sealed class RequestMetrics
     {
         lock (_lock)
         {
-            Accumulate();
-            _requests += requests;
-            _concurrencySeconds += concurrencySeconds;
+            _local.Add(requests, concurrencySeconds);
             _reportedInFlight += inFlightChange;
         }
     }
@@ -75,23 +70,16 @@ public sealed class RequestMetrics
     {
         lock (_lock)
         {
-            Accumulate();
-            var now = _lastChange;
+            _local.Accumulate();
+            var now = _local.LastChange;
             var seconds = _time.GetElapsedTime(_lastCollect, now).TotalSeconds;
+            var inFlight = _local.InFlight + _reportedInFlight;
             var sample = seconds <= 0
-                ? new MetricSample(_inFlight + _reportedInFlight, 0, _inFlight + _reportedInFlight)
-                : new MetricSample(_concurrencySeconds / seconds, _requests / seconds, _inFlight + _reportedInFlight);
-            _concurrencySeconds = 0;
-            _requests = 0;
+                ? new MetricSample(inFlight, 0, inFlight)
+                : new MetricSample(_local.ConcurrencySeconds / seconds, _local.Requests / seconds, inFlight);
+            _local.ResetInterval();
             _lastCollect = now;
             return sample;
         }
-    }
-
-    private void Accumulate()
-    {
-        var now = _time.GetTimestamp();
-        _concurrencySeconds += _inFlight * _time.GetElapsedTime(_lastChange, now).TotalSeconds;
-        _lastChange = now;
     }
 }

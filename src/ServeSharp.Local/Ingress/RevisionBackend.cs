@@ -36,8 +36,11 @@ public sealed class RevisionBackend
     /// <summary>Requests currently held by the activator for this revision.</summary>
     public int Held => Volatile.Read(ref _held);
 
-    /// <summary>The ready replica with the fewest in-flight requests (ties by rotation), or null when none is ready.</summary>
-    public BackendEndpoint? PickEndpoint()
+    /// <summary>
+    /// The ready replica with the fewest in-flight requests through the ingress plus <paramref name="extraLoad"/>
+    /// (ties by rotation), or null when none is ready.
+    /// </summary>
+    public BackendEndpoint? PickEndpoint(Func<BackendEndpoint, long>? extraLoad = null)
     {
         var ready = Endpoints.Ready;
         if (ready.IsEmpty)
@@ -46,12 +49,12 @@ public sealed class RevisionBackend
         }
 
         var start = (int)((uint)Interlocked.Increment(ref _roundRobin) % (uint)ready.Length);
-        BackendEndpoint? best = null;
-        var bestLoad = int.MaxValue;
+        var best = ready[start];
+        var bestLoad = long.MaxValue;
         for (var i = 0; i < ready.Length; i++)
         {
             var candidate = ready[(start + i) % ready.Length];
-            var load = _inFlightByEndpoint.GetValueOrDefault(candidate.Id);
+            var load = _inFlightByEndpoint.GetValueOrDefault(candidate.Id) + (extraLoad?.Invoke(candidate) ?? 0L);
             if (load < bestLoad)
             {
                 best = candidate;

@@ -110,7 +110,11 @@ public sealed class ModelServer : IAsyncDisposable
             if (options.HandoffSocket is not null)
             {
                 // Connections the ingress hands over (HTTP/1.1 only: it proxies HTTP/2 itself).
-                kestrel.Listen(new HandoffEndPoint(options.HandoffSocket), listen => listen.Protocols = HttpProtocols.Http1);
+                kestrel.Listen(new HandoffEndPoint(options.HandoffSocket), listen =>
+                {
+                    listen.Protocols = HttpProtocols.Http1;
+                    listen.Use(HandoffConnectionTracking.Track);
+                });
             }
         });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout + options.DrainDelay);

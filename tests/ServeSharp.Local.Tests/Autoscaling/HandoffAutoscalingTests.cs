@@ -54,7 +54,10 @@ public sealed class HandoffAutoscalingTests : IAsyncLifetime
             return; // Handoff is Linux-only.
         }
 
-        var (group, _) = Deploy("load", Fast with { MinReplicas = 1 });
+        // The replica measures concurrency inside the server: six clients with a request always outstanding show as
+        // 0.05–1 on a loaded machine (most of each round trip is in the client and the kernel), so the target is set
+        // low enough that any such load asks for both replicas and keeps them.
+        var (group, _) = Deploy("load", Fast with { MinReplicas = 1, Target = 0.01 });
         await Eventually.ValueAsync(() => group.Ready, r => r.Length == 1, "initial replica ready");
         var first = group.Replicas.Single().ProcessId!.Value;
 
@@ -88,6 +91,52 @@ public sealed class HandoffAutoscalingTests : IAsyncLifetime
         foreach (var connection in connections)
         {
             connection?.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task NewConnections_GoToTheReplicaHoldingFewest_SoAScaleUpsNewReplicaGetsThem()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return; // Handoff is Linux-only.
+        }
+
+        // Scaled by hand (no autoscaler): one replica takes four connections, then a second one starts.
+        var (group, _) = Deploy("spread", Fast, autoscale: false);
+        group.Scale(1);
+        await Eventually.ValueAsync(() => group.Ready, r => r.Length == 1, "first replica ready");
+        var first = group.Replicas.Single().ProcessId!.Value;
+        var clients = new List<RawHttpConnection>();
+        try
+        {
+            await ConnectAsync(4);
+            Assert.All(clients, c => Assert.True(SocketOwnership.Holds(first, _ingress.Port, c)));
+
+            group.Scale(2);
+            await Eventually.ValueAsync(() => group.Ready, r => r.Length == 2, "second replica ready");
+            var second = group.Replicas.Select(r => r.ProcessId).Single(p => p is not null && p != first)!.Value;
+
+            // Handed-off requests never pass the ingress, so by its own in-flight counts both replicas look idle and
+            // rotation would split the new clients two and two; by the connections each holds, all four go to the
+            // new replica.
+            await ConnectAsync(4);
+            Assert.All(clients.Take(4), c => Assert.True(SocketOwnership.Holds(first, _ingress.Port, c)));
+            Assert.All(clients.Skip(4), c => Assert.True(SocketOwnership.Holds(second, _ingress.Port, c)));
+        }
+        finally
+        {
+            clients.ForEach(c => c.Dispose());
+        }
+
+        async Task ConnectAsync(int count)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var client = await RawHttpConnection.ConnectAsync(_ingress.Port);
+                clients.Add(client);
+                Assert.Equal(200, (await client.SendAsync("POST", "spread.default.example.com", "/v1/models/spread:predict", IrisRow)).Status);
+            }
         }
     }
 
@@ -138,7 +187,7 @@ public sealed class HandoffAutoscalingTests : IAsyncLifetime
         Assert.Equal(200, (await fresh.SendAsync("POST", "idle.default.example.com", "/v1/models/idle:predict", IrisRow)).Status);
     }
 
-    private (ReplicaGroup Group, RevisionBackend Backend) Deploy(string name, AutoscalerSpec spec)
+    private (ReplicaGroup Group, RevisionBackend Backend) Deploy(string name, AutoscalerSpec spec, bool autoscale = true)
     {
         var template = new ProcessTemplate(
             "dotnet",
@@ -152,7 +201,11 @@ public sealed class HandoffAutoscalingTests : IAsyncLifetime
         var group = _supervisor.GetOrCreateGroup(name, template);
         var backend = new RevisionBackend(name, group, TimeProvider.System);
         _ingress.Router.Update([new IngressRoute("default", name, [$"{name}.default.example.com"], [new IngressRule(null, TrafficSplit.To(backend))])]);
-        _autoscaler.Register(backend, group, spec);
+        if (autoscale)
+        {
+            _autoscaler.Register(backend, group, spec);
+        }
+
         return (group, backend);
     }
 }

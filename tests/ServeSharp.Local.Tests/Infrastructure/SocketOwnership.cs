@@ -7,10 +7,19 @@ namespace ServeSharp.Local.Tests.Infrastructure;
 /// <summary>Which process holds the server side of a client's TCP connection, read from /proc (Linux).</summary>
 public static class SocketOwnership
 {
-    /// <summary>The inode of the server-side socket of <paramref name="connection"/> to <paramref name="serverPort"/>, or null.</summary>
+    /// <summary>The inode of the server-side socket of <paramref name="connection"/> to <paramref name="serverPort"/>, or null (also when the client closed it).</summary>
     public static long? ServerSideInode(int serverPort, RawHttpConnection connection)
     {
-        var clientPort = ((IPEndPoint)connection.Socket.LocalEndPoint!).Port;
+        int clientPort;
+        try
+        {
+            clientPort = ((IPEndPoint)connection.Socket.LocalEndPoint!).Port;
+        }
+        catch (ObjectDisposedException)
+        {
+            return null; // The client hung up meanwhile (a load loop reconnecting).
+        }
+
         foreach (var line in File.ReadLines("/proc/net/tcp").Skip(1))
         {
             var f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);

@@ -6,7 +6,8 @@ namespace ServeSharp.Local.Ingress.Handoff;
 
 /// <summary>
 /// The ingress's end of one replica's handoff channel (a SOCK_SEQPACKET Unix socket): grants, connections and
-/// revocations out; statistics reports in, on a reader thread that adds them to the revisions' metrics. When the
+/// revocations out; statistics reports in, on a reader thread that adds them to the revisions' metrics and keeps the
+/// count of connections the replica holds (<see cref="OpenConnections"/>) for balancing new ones. When the
 /// replica goes away the channel closes, its leases' in-flight counts are withdrawn, and the dispatcher drops it.
 /// </summary>
 internal sealed class HandoffChannel : IDisposable
@@ -74,7 +75,31 @@ internal sealed class HandoffChannel : IDisposable
                 _byId[grant.Id] = lease;
             }
 
-            return Send(HandoffCodec.Connection(lease.Grant.Id), (int)client.SafeHandle.DangerousGetHandle());
+            if (!Send(HandoffCodec.Connection(lease.Grant.Id), (int)client.SafeHandle.DangerousGetHandle()))
+            {
+                return false;
+            }
+
+            lease.Sent++;
+            return true;
+        }
+    }
+
+    /// <summary>Connections this replica holds from the ingress, as far as the ingress knows (its reports and what was sent since).</summary>
+    public long OpenConnections
+    {
+        get
+        {
+            lock (_lock)
+            {
+                var open = 0L;
+                foreach (var lease in _byId.Values)
+                {
+                    open += lease.OpenConnections;
+                }
+
+                return open;
+            }
         }
     }
 
@@ -105,7 +130,7 @@ internal sealed class HandoffChannel : IDisposable
             foreach (var lease in _byId.Values)
             {
                 lease.Backend.Metrics.AddReported(0, 0, -lease.Last.InFlight);
-                lease.Last = lease.Last with { InFlight = 0 };
+                lease.Last = lease.Last with { InFlight = 0, OpenConnections = 0, ConnectionsReceived = lease.Sent };
             }
 
             _byKey.Clear();

@@ -44,7 +44,9 @@ internal sealed class HandoffDispatcher : IDisposable
             return false;
         }
 
-        var endpoint = target.Backend.PickEndpoint();
+        // Per connection, by the connections each replica holds: handed-off requests never pass the ingress, so its
+        // own in-flight counts would not see them, and a scale-up's new replica (holding none) gets the reconnects.
+        var endpoint = target.Backend.PickEndpoint(HeldConnections);
         if (endpoint?.HandoffSocket is null || Channel(endpoint) is not { } channel)
         {
             return false;
@@ -105,6 +107,20 @@ internal sealed class HandoffDispatcher : IDisposable
         var route = match.Route;
         var patterns = route.Rules.Where(r => r.PathPattern is not null).Select(r => r.PathPattern!.ToString()).ToArray();
         return new HandoffTarget(backend, route.ServiceName ?? route.PathName, route.Namespace, route.Hosts, patterns);
+    }
+
+    private long HeldConnections(BackendEndpoint endpoint)
+    {
+        HandoffChannel? channel;
+        lock (_lock)
+        {
+            if (endpoint.HandoffSocket is null || !_channels.TryGetValue(endpoint.HandoffSocket, out channel) || channel.IsClosed)
+            {
+                return 0;
+            }
+        }
+
+        return channel.OpenConnections;
     }
 
     private HandoffChannel? Channel(BackendEndpoint endpoint)

@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Threading.Channels;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Logging;
+using ServeSharp.Server.Hosting;
 using ServeSharp.Server.Hosting.Handoff;
 
 namespace ServeSharp.Local.Ingress.Handoff;
@@ -30,7 +30,7 @@ internal sealed class HandoffIngressListener : IConnectionListener
     private readonly HandoffDispatcher _dispatcher;
     private readonly ILogger _logger;
     private readonly SocketConnectionContextFactory _connections;
-    private readonly Channel<ConnectionContext> _accepted = Channel.CreateUnbounded<ConnectionContext>();
+    private readonly AcceptedConnectionQueue _accepted = new();
     private readonly CancellationTokenSource _stopping = new();
     private int _unbound;
 
@@ -72,17 +72,7 @@ internal sealed class HandoffIngressListener : IConnectionListener
         return listener;
     }
 
-    public async ValueTask<ConnectionContext?> AcceptAsync(CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            return await _accepted.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (ChannelClosedException)
-        {
-            return null;
-        }
-    }
+    public ValueTask<ConnectionContext?> AcceptAsync(CancellationToken cancellationToken = default) => _accepted.AcceptAsync(cancellationToken);
 
     public ValueTask UnbindAsync(CancellationToken cancellationToken = default)
     {
@@ -90,7 +80,7 @@ internal sealed class HandoffIngressListener : IConnectionListener
         {
             _stopping.Cancel();
             _listen.Dispose();
-            _accepted.Writer.TryComplete();
+            _accepted.Complete();
         }
 
         return ValueTask.CompletedTask;
@@ -99,10 +89,7 @@ internal sealed class HandoffIngressListener : IConnectionListener
     public async ValueTask DisposeAsync()
     {
         await UnbindAsync().ConfigureAwait(false);
-        while (_accepted.Reader.TryRead(out var connection))
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-        }
+        await _accepted.DisposeRemainingAsync().ConfigureAwait(false);
 
         _connections.Dispose();
         _stopping.Dispose();
@@ -155,7 +142,7 @@ internal sealed class HandoffIngressListener : IConnectionListener
         }
 
         var connection = _connections.Create(client);
-        if (!_accepted.Writer.TryWrite(connection))
+        if (!_accepted.TryAdd(connection))
         {
             await connection.DisposeAsync().ConfigureAwait(false);
         }

@@ -18,4 +18,10 @@ internal sealed class HandoffLeaseState(HandoffGrant grant, string key, Revision
     public bool Revoked { get; set; }
 
     public HandoffReport Last { get; set; }
+
+    /// <summary>Connections sent under the lease so far.</summary>
+    public long Sent { get; set; }
+
+    /// <summary>Connections the replica holds under the lease: open at its last report, plus those sent since that it had not received then.</summary>
+    public long OpenConnections => Last.OpenConnections + Math.Max(0, Sent - Last.ConnectionsReceived);
 }

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Text.RegularExpressions;
+using ServeSharp.Server.Metrics;
 
 namespace ServeSharp.Server.Hosting.Handoff;
 
@@ -12,13 +13,11 @@ public sealed class HandoffLease
 {
     private readonly FrozenSet<string> _hosts;
     private readonly Regex[] _forwardPatterns;
-    private readonly TimeProvider _time;
     private readonly Lock _lock = new();
+    private readonly ConcurrencyAccumulator _requests;
     private volatile bool _revoked;
-    private int _inFlight;
-    private long _requests;
-    private double _concurrencySeconds;
-    private long _lastChange;
+    private int _openConnections;
+    private long _connectionsReceived;
 
     /// <summary>Creates the lease from its grant.</summary>
     /// <exception cref="ArgumentException">A forward pattern is not a valid regex.</exception>
@@ -26,10 +25,9 @@ public sealed class HandoffLease
     {
         ArgumentNullException.ThrowIfNull(grant);
         Grant = grant;
-        _time = time;
+        _requests = new ConcurrencyAccumulator(time);
         _hosts = grant.Hosts.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
         _forwardPatterns = grant.ForwardPatterns.Select(p => new Regex(p, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1))).ToArray();
-        _lastChange = time.GetTimestamp();
     }
 
     /// <summary>The grant.</summary>
@@ -71,14 +69,31 @@ public sealed class HandoffLease
         return true;
     }
 
+    /// <summary>A connection handed off under this lease arrived.</summary>
+    public void ConnectionReceived()
+    {
+        lock (_lock)
+        {
+            _connectionsReceived++;
+            _openConnections++;
+        }
+    }
+
+    /// <summary>A connection handed off under this lease ended.</summary>
+    public void ConnectionClosed()
+    {
+        lock (_lock)
+        {
+            _openConnections--;
+        }
+    }
+
     /// <summary>A request served here started.</summary>
     public void Begin()
     {
         lock (_lock)
         {
-            Accumulate();
-            _inFlight++;
-            _requests++;
+            _requests.Begin();
         }
     }
 
@@ -87,8 +102,7 @@ public sealed class HandoffLease
     {
         lock (_lock)
         {
-            Accumulate();
-            _inFlight--;
+            _requests.End();
         }
     }
 
@@ -97,15 +111,8 @@ public sealed class HandoffLease
     {
         lock (_lock)
         {
-            Accumulate();
-            return new HandoffReport(Grant.Id, _requests, _concurrencySeconds, _inFlight);
+            _requests.Accumulate();
+            return new HandoffReport(Grant.Id, _requests.Requests, _requests.ConcurrencySeconds, _requests.InFlight, _openConnections, _connectionsReceived);
         }
-    }
-
-    private void Accumulate()
-    {
-        var now = _time.GetTimestamp();
-        _concurrencySeconds += _inFlight * _time.GetElapsedTime(_lastChange, now).TotalSeconds;
-        _lastChange = now;
     }
 }

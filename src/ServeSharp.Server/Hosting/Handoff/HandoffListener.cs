@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
-using System.Threading.Channels;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Logging;
@@ -21,7 +20,7 @@ public sealed class HandoffListener : IConnectionListener
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly SocketConnectionContextFactory _connections;
-    private readonly Channel<ConnectionContext> _accepted = Channel.CreateUnbounded<ConnectionContext>(new UnboundedChannelOptions { SingleReader = false });
+    private readonly AcceptedConnectionQueue _accepted = new();
     private readonly ConcurrentDictionary<Socket, ChannelState> _channels = new();
     private readonly ITimer _reportTimer;
     private readonly CancellationTokenSource _stopping = new();
@@ -70,17 +69,7 @@ public sealed class HandoffListener : IConnectionListener
     }
 
     /// <inheritdoc />
-    public async ValueTask<ConnectionContext?> AcceptAsync(CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            return await _accepted.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (ChannelClosedException)
-        {
-            return null;
-        }
-    }
+    public ValueTask<ConnectionContext?> AcceptAsync(CancellationToken cancellationToken = default) => _accepted.AcceptAsync(cancellationToken);
 
     /// <inheritdoc />
     public ValueTask UnbindAsync(CancellationToken cancellationToken = default)
@@ -90,7 +79,7 @@ public sealed class HandoffListener : IConnectionListener
             _stopping.Cancel();
             _listen.Dispose();
             TryDeleteFile();
-            _accepted.Writer.TryComplete();
+            _accepted.Complete();
         }
 
         return ValueTask.CompletedTask;
@@ -107,10 +96,7 @@ public sealed class HandoffListener : IConnectionListener
         }
 
         // Connections received but never accepted by Kestrel.
-        while (_accepted.Reader.TryRead(out var connection))
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-        }
+        await _accepted.DisposeRemainingAsync().ConfigureAwait(false);
 
         _connections.Dispose();
         _stopping.Dispose();
@@ -234,8 +220,12 @@ public sealed class HandoffListener : IConnectionListener
                 socket.NoDelay = true;
                 var connection = _connections.Create(socket);
                 connection.Features.Set(lease);
-                if (!_accepted.Writer.TryWrite(connection))
+                // Counted until the connection ends (HandoffConnectionTracking): the ingress balances new connections
+                // by these counts.
+                lease.ConnectionReceived();
+                if (!_accepted.TryAdd(connection))
                 {
+                    lease.ConnectionClosed();
                     _ = connection.DisposeAsync().AsTask();
                 }
 
@@ -281,7 +271,8 @@ public sealed class HandoffListener : IConnectionListener
             {
                 var snapshot = lease.Snapshot();
                 var last = state.LastSent.GetValueOrDefault(snapshot.LeaseId);
-                if (snapshot.Requests != last.Requests || snapshot.InFlight != 0 || last.InFlight != 0)
+                if (snapshot.Requests != last.Requests || snapshot.InFlight != 0 || last.InFlight != 0
+                    || snapshot.OpenConnections != last.OpenConnections || snapshot.ConnectionsReceived != last.ConnectionsReceived)
                 {
                     reports.Add(snapshot);
                     state.LastSent[snapshot.LeaseId] = snapshot;

@@ -14,7 +14,7 @@ public enum HandoffMessageKind : byte
     /// <summary>Ingress → replica: the lease no longer holds (routes changed, or the revision scaled up).</summary>
     Revoke = 3,
 
-    /// <summary>Replica → ingress: cumulative request statistics per lease, for the autoscaler.</summary>
+    /// <summary>Replica → ingress: cumulative request and connection statistics per lease, for the autoscaler and the balancing of new connections.</summary>
     Report = 4,
 }
 
@@ -32,7 +32,9 @@ public sealed record HandoffGrant(int Id, int IngressPort, string ServiceName, s
 /// <param name="Requests">Requests started so far.</param>
 /// <param name="ConcurrencySeconds">Integral of in-flight requests over time, in request-seconds.</param>
 /// <param name="InFlight">Requests in flight now.</param>
-public readonly record struct HandoffReport(int LeaseId, long Requests, double ConcurrencySeconds, int InFlight);
+/// <param name="OpenConnections">Connections handed off under the lease that are open now.</param>
+/// <param name="ConnectionsReceived">Connections received under the lease so far (what the ingress sent, less those in transit).</param>
+public readonly record struct HandoffReport(int LeaseId, long Requests, double ConcurrencySeconds, int InFlight, int OpenConnections, long ConnectionsReceived);
 
 /// <summary>Binary encoding of the handoff channel's messages (one message per SOCK_SEQPACKET datagram).</summary>
 public static class HandoffCodec
@@ -80,6 +82,8 @@ public static class HandoffCodec
                 writer.Write(r.Requests);
                 writer.Write(r.ConcurrencySeconds);
                 writer.Write(r.InFlight);
+                writer.Write(r.OpenConnections);
+                writer.Write(r.ConnectionsReceived);
             }
         }
 
@@ -118,7 +122,7 @@ public static class HandoffCodec
         var reports = new HandoffReport[count];
         for (var i = 0; i < count; i++)
         {
-            reports[i] = new HandoffReport(reader.ReadInt32(), reader.ReadInt64(), reader.ReadDouble(), reader.ReadInt32());
+            reports[i] = new HandoffReport(reader.ReadInt32(), reader.ReadInt64(), reader.ReadDouble(), reader.ReadInt32(), reader.ReadInt32(), reader.ReadInt64());
         }
 
         return reports;

@@ -88,6 +88,23 @@ public sealed class HandoffListenerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task OpenHandedOffConnections_AreReported_UntilTheyClose()
+    {
+        Grant(5);
+        var first = await HandOffAsync(5);
+        using var second = await HandOffAsync(5);
+        Assert.Equal(200, (await second.SendAsync("GET", Host, "/v2/models/e")).Status);
+
+        var both = await ReadReportAsync(r => r.LeaseId == 5 && r.OpenConnections == 2);
+        Assert.Equal(2, both.ConnectionsReceived);
+
+        // The client hangs up: the replica's count follows (the ingress balances new connections by it).
+        first.Dispose();
+        var one = await ReadReportAsync(r => r.LeaseId == 5 && r.OpenConnections == 1);
+        Assert.Equal(2, one.ConnectionsReceived);
+    }
+
+    [Fact]
     public async Task RequestsTheIngressRoutesElsewhere_GoBackToTheIngressMarked_AndCloseTheConnection()
     {
         Grant(1);
