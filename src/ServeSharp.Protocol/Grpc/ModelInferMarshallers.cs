@@ -40,7 +40,7 @@ public static class ModelInferMarshallers
         ArgumentNullException.ThrowIfNull(context);
         if (reply.Response is { } response)
         {
-            var size = ModelInferReplyEncoder.GetSize(response);
+            var size = reply.Size;
             context.SetPayloadLength(size);
             var writer = context.GetBufferWriter();
             ModelInferReplyEncoder.Write(response, writer.GetSpan(size)[..size]);

@@ -11,10 +11,11 @@ namespace ServeSharp.Protocol.Grpc;
 /// </summary>
 public sealed class ModelInferReply
 {
-    private ModelInferReply(InferenceResponse? response, Wire.ModelInferResponse? message)
+    private ModelInferReply(InferenceResponse? response, Wire.ModelInferResponse? message, int size = 0)
     {
         Response = response;
         Message = message;
+        Size = size;
     }
 
     /// <summary>The response to encode directly; null when <see cref="Message"/> is set.</summary>
@@ -23,6 +24,9 @@ public sealed class ModelInferReply
     /// <summary>The generated message; null when <see cref="Response"/> is encoded directly.</summary>
     public Wire.ModelInferResponse? Message { get; }
 
+    /// <summary>The encoded size of <see cref="Response"/> (<see cref="ModelInferReplyEncoder.GetSize"/>).</summary>
+    internal int Size { get; }
+
     /// <summary>
     /// The answer to <paramref name="response"/>, with <see cref="GrpcResponseConverter.ToGrpc"/>'s choice of raw or
     /// typed contents.
@@ -30,8 +34,8 @@ public sealed class ModelInferReply
     public static ModelInferReply Create(InferenceResponse response, bool requestUsedRaw)
     {
         ArgumentNullException.ThrowIfNull(response);
-        return ModelInferReplyEncoder.CanEncode(response, requestUsedRaw)
-            ? new ModelInferReply(response, null)
+        return ModelInferReplyEncoder.TryGetSize(response, requestUsedRaw, out var size)
+            ? new ModelInferReply(response, null, size)
             : new ModelInferReply(null, GrpcResponseConverter.ToGrpc(response, requestUsedRaw));
     }
 

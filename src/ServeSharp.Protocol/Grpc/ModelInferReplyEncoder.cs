@@ -19,8 +19,12 @@ internal static class ModelInferReplyEncoder
     private static readonly Encoding Utf8 = Encoding.UTF8;
 
     /// <summary>Whether <paramref name="response"/> can be written here.</summary>
-    public static bool CanEncode(InferenceResponse response, bool requestUsedRaw)
+    public static bool CanEncode(InferenceResponse response, bool requestUsedRaw) => TryGetSize(response, requestUsedRaw, out _);
+
+    /// <summary>Whether <paramref name="response"/> can be written here, and its encoded size if so.</summary>
+    public static bool TryGetSize(InferenceResponse response, bool requestUsedRaw, out int size)
     {
+        size = 0;
         if (requestUsedRaw || response.Parameters.Count > 0 || !IsPlain(response.ModelName) || !IsPlain(response.ModelVersion)
             || !IsPlain(response.Id))
         {
@@ -40,10 +44,11 @@ internal static class ModelInferReplyEncoder
             }
         }
 
-        return GetSize(response) <= MaxSize;
+        size = GetSize(response);
+        return size <= MaxSize;
     }
 
-    /// <summary>The encoded size of a response <see cref="CanEncode"/> accepted.</summary>
+    /// <summary>The encoded size of a response <see cref="TryGetSize"/> accepted.</summary>
     public static int GetSize(InferenceResponse response)
     {
         long size = StringSize(response.ModelName) + StringSize(response.ModelVersion) + StringSize(response.Id);
@@ -59,7 +64,7 @@ internal static class ModelInferReplyEncoder
         return (int)size;
     }
 
-    /// <summary>Writes a response <see cref="CanEncode"/> accepted into <paramref name="destination"/> (exactly <see cref="GetSize"/> bytes).</summary>
+    /// <summary>Writes a response <see cref="TryGetSize"/> accepted into <paramref name="destination"/> (exactly <see cref="GetSize"/> bytes).</summary>
     public static void Write(InferenceResponse response, Span<byte> destination)
     {
         var position = 0;
