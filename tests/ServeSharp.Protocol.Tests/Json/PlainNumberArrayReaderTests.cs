@@ -168,6 +168,73 @@ public sealed class PlainNumberArrayReaderTests
     public void V1_UnusualInput_IsDeclined(string json) =>
         Assert.Null(PlainNumberArrayReader.TryReadV1(Encoding.UTF8.GetBytes(json)));
 
+    [Fact]
+    public void RandomNestingWhitespaceAndDamage_AnswerLikeTheGeneralReaderOrDecline()
+    {
+        // Rectangular arrays of rank 1-3 with random whitespace between tokens: the fast path must answer, with the
+        // general reader's values and the nesting as V1 shape. The same texts with one character dropped, doubled or
+        // replaced by a bracket or comma: wherever the general reader fails the fast path must decline, and wherever
+        // the fast path answers it must agree.
+        var random = new Random(2026);
+        string[] spaces = ["", "", "", " ", "\n", "\t", "\r\n ", "  "];
+        for (var n = 0; n < 3000; n++)
+        {
+            var shape = Enumerable.Range(0, random.Next(1, 4)).Select(_ => random.Next(1, 5)).ToArray();
+            var count = shape.Aggregate(1, (a, b) => a * b);
+            var texts = Enumerable.Range(0, count).Select(_ => RandomDecimal(random)).ToArray();
+            var next = 0;
+            string Build(int dim)
+            {
+                var parts = Enumerable.Range(0, shape[dim])
+                    .Select(_ => spaces[random.Next(spaces.Length)] + (dim == shape.Length - 1 ? texts[next++] : Build(dim + 1)) + spaces[random.Next(spaces.Length)]);
+                return "[" + string.Join(",", parts) + "]";
+            }
+
+            var json = spaces[random.Next(spaces.Length)] + Build(0) + spaces[random.Next(spaces.Length)];
+            var fast = PlainNumberArrayReader.TryReadV2(Encoding.UTF8.GetBytes(json), TensorDataType.FP64, count);
+            Assert.True(fast is not null, json);
+            Assert.Equal(Bits(ReadGeneral(json, TensorDataType.FP64, count)), Bits(fast!));
+            var v1 = PlainNumberArrayReader.TryReadV1(Encoding.UTF8.GetBytes(json));
+            Assert.True(v1 is not null, json);
+            Assert.Equal(shape.Select(d => (long)d), v1!.Value.Shape);
+
+            var at = random.Next(json.Length);
+            var damaged = random.Next(4) switch
+            {
+                0 => json.Remove(at, 1),
+                1 => json.Insert(at, json[at].ToString()),
+                2 => json.Remove(at, 1).Insert(at, ","),
+                _ => json.Remove(at, 1).Insert(at, random.Next(2) == 0 ? "[" : "]"),
+            };
+            AgreeOrDecline(damaged, count);
+        }
+    }
+
+    private static void AgreeOrDecline(string json, int count)
+    {
+        var fast = PlainNumberArrayReader.TryReadV2(Encoding.UTF8.GetBytes(json), TensorDataType.FP64, count);
+        Array? slow = null;
+        try
+        {
+            slow = ReadGeneral(json, TensorDataType.FP64, count);
+        }
+        catch (InferenceException)
+        {
+        }
+        catch (JsonException)
+        {
+        }
+
+        if (slow is null)
+        {
+            Assert.True(fast is null, json);
+        }
+        else if (fast is not null)
+        {
+            Assert.Equal(Bits(slow), Bits(fast));
+        }
+    }
+
     private static string RandomDecimal(Random random)
     {
         var integerDigits = random.Next(0, 6);
