@@ -79,6 +79,45 @@ public static class GrpcRequestConverter
         };
     }
 
+    /// <summary>
+    /// Converts and validates a request read by <see cref="ModelInferMarshallers"/>: the generated message through
+    /// <see cref="ToInferenceRequest(Wire.ModelInferRequest, IReadOnlyDictionary{string, string}?)"/>, a directly
+    /// decoded one with the same checks and messages (it has no parameters, requested outputs or raw contents).
+    /// </summary>
+    /// <exception cref="InferenceException">Bad datatype, shape or counts (KServe's messages).</exception>
+    public static InferenceRequest ToInferenceRequest(ModelInferCall call, IReadOnlyDictionary<string, string>? headers = null)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        if (call.Message is { } message)
+        {
+            return ToInferenceRequest(message, headers);
+        }
+
+        var inputs = new Tensor[call.Inputs.Length];
+        for (var i = 0; i < inputs.Length; i++)
+        {
+            var input = call.Inputs[i];
+            if (!TensorDataTypeExtensions.TryParseWireName(input.Datatype, out var dataType))
+            {
+                throw InferenceException.InvalidInput(
+                    $"Input '{input.Name}' has unsupported datatype '{input.Datatype}'. Expected one of BOOL, UINT8, UINT16, " +
+                    "UINT32, UINT64, INT8, INT16, INT32, INT64, FP16, FP32, FP64, BYTES, BF16.");
+            }
+
+            inputs[i] = FromDecodedContents(input.Name, dataType, input.Shape, input.Contents, $"input '{input.Name}'");
+        }
+
+        return new InferenceRequest(call.ModelName, inputs)
+        {
+            Id = call.Id.Length == 0 ? null : call.Id,
+            ModelVersion = call.ModelVersion.Length == 0 ? null : call.ModelVersion,
+            Parameters = new InferParameters(),
+            Outputs = null,
+            Protocol = InferenceProtocol.V2Grpc,
+            Headers = headers ?? new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase),
+        };
+    }
+
     private static bool HasAnyContents(Wire.InferTensorContents c) =>
         c.BoolContents.Count > 0 || c.IntContents.Count > 0 || c.Int64Contents.Count > 0 || c.UintContents.Count > 0 ||
         c.Uint64Contents.Count > 0 || c.Fp32Contents.Count > 0 || c.Fp64Contents.Count > 0 || c.BytesContents.Count > 0;
@@ -110,6 +149,60 @@ public static class GrpcRequestConverter
                     $"{dataType.ToWireName()} data has no typed contents field; send {what} in raw_input_contents."),
         };
         return new Tensor(name, dataType, shape, data, parameters);
+    }
+
+    /// <summary><see cref="FromContents"/> for directly decoded contents (the arrays are the request's own).</summary>
+    private static Tensor FromDecodedContents(string name, TensorDataType dataType, long[] shape, ModelInferCallContents contents, string what)
+    {
+        var count = BinaryTensorCodec.ElementCountUnbounded(shape, what);
+        Array data = dataType switch
+        {
+            TensorDataType.Bool => Take(contents.Bool, count, what, "bool_contents"),
+            TensorDataType.UInt8 => Narrow(contents.UInt, count, what, "uint_contents", dataType, static v => v <= byte.MaxValue, static v => (byte)v),
+            TensorDataType.UInt16 => Narrow(contents.UInt, count, what, "uint_contents", dataType, static v => v <= ushort.MaxValue, static v => (ushort)v),
+            TensorDataType.UInt32 => Take(contents.UInt, count, what, "uint_contents"),
+            TensorDataType.UInt64 => Take(contents.UInt64, count, what, "uint64_contents"),
+            TensorDataType.Int8 => Narrow(contents.Int, count, what, "int_contents", dataType, static v => v is >= sbyte.MinValue and <= sbyte.MaxValue, static v => (sbyte)v),
+            TensorDataType.Int16 => Narrow(contents.Int, count, what, "int_contents", dataType, static v => v is >= short.MinValue and <= short.MaxValue, static v => (short)v),
+            TensorDataType.Int32 => Take(contents.Int, count, what, "int_contents"),
+            TensorDataType.Int64 => Take(contents.Int64, count, what, "int64_contents"),
+            TensorDataType.FP32 => Take(contents.Fp32, count, what, "fp32_contents"),
+            TensorDataType.FP64 => Take(contents.Fp64, count, what, "fp64_contents"),
+            TensorDataType.Bytes => Take(contents.Bytes, count, what, "bytes_contents"),
+            TensorDataType.FP16 when count == 0 => Array.Empty<Half>(),
+            TensorDataType.BF16 when count == 0 => Array.Empty<ushort>(),
+            _ => throw InferenceException.InvalidInput(
+                    $"{dataType.ToWireName()} data has no typed contents field; send {what} in raw_input_contents."),
+        };
+        return new Tensor(name, dataType, shape, data, new InferParameters());
+    }
+
+    private static T[] Take<T>(T[]? values, long count, string what, string fieldName)
+    {
+        values ??= [];
+        CheckCount(values.Length, count, what, fieldName);
+        return values;
+    }
+
+    private static TOut[] Narrow<TIn, TOut>(
+        TIn[]? values, long count, string what, string fieldName, TensorDataType dataType, Func<TIn, bool> fits, Func<TIn, TOut> convert)
+    {
+        values ??= [];
+        CheckCount(values.Length, count, what, fieldName);
+        var result = new TOut[values.Length];
+        for (var i = 0; i < result.Length; i++)
+        {
+            var value = values[i];
+            if (!fits(value))
+            {
+                throw InferenceException.InvalidInput(
+                    $"Element {i} of {what} is {value}, which does not fit datatype {dataType.ToWireName()}.");
+            }
+
+            result[i] = convert(value);
+        }
+
+        return result;
     }
 
     private static T[] Take<T>(Google.Protobuf.Collections.RepeatedField<T> field, long count, string what, string fieldName)

@@ -8,23 +8,25 @@ namespace ServeSharp.Server.Grpc;
 /// <summary>
 /// <c>inference.GRPCInferenceService</c> on the gRPC port, calling the same <see cref="DataPlane"/> as REST.
 /// Every call runs through <see cref="GrpcCallGuard"/>, which turns <see cref="InferenceException"/>s into gRPC
-/// statuses. Repository RPCs use the Triton message layout (protocol.md §4.3).
+/// statuses. Repository RPCs use the Triton message layout (protocol.md §4.3). The methods are bound by
+/// <see cref="InferenceGrpcMethodProvider"/>: <c>ModelInfer</c> with <see cref="ModelInferMarshallers"/>, the rest
+/// with the generated marshallers.
 /// </summary>
-internal sealed class InferenceGrpcService(DataPlane dataPlane, GrpcCallGuard guard) : GRPCInferenceService.GRPCInferenceServiceBase
+internal sealed class InferenceGrpcService(DataPlane dataPlane, GrpcCallGuard guard)
 {
     private readonly DataPlane _dataPlane = dataPlane;
 
-    public override Task<ServerLiveResponse> ServerLive(ServerLiveRequest request, ServerCallContext context) =>
+    public Task<ServerLiveResponse> ServerLive(ServerLiveRequest request, ServerCallContext context) =>
         guard.UnaryAsync(_dataPlane, context, static (d, _) => Task.FromResult(new ServerLiveResponse { Live = d.IsLive }));
 
-    public override Task<ServerReadyResponse> ServerReady(ServerReadyRequest request, ServerCallContext context) =>
+    public Task<ServerReadyResponse> ServerReady(ServerReadyRequest request, ServerCallContext context) =>
         guard.UnaryAsync(_dataPlane, context, static (d, _) => Task.FromResult(new ServerReadyResponse { Ready = d.IsReady }));
 
-    public override Task<ModelReadyResponse> ModelReady(ModelReadyRequest request, ServerCallContext context) =>
+    public Task<ModelReadyResponse> ModelReady(ModelReadyRequest request, ServerCallContext context) =>
         guard.UnaryAsync((_dataPlane, request), context, static (s, _) =>
             Task.FromResult(new ModelReadyResponse { Ready = s._dataPlane.IsModelReady(s.request.Name) }));
 
-    public override Task<ServerMetadataResponse> ServerMetadata(ServerMetadataRequest request, ServerCallContext context) =>
+    public Task<ServerMetadataResponse> ServerMetadata(ServerMetadataRequest request, ServerCallContext context) =>
         guard.UnaryAsync(_dataPlane, context, static (d, _) =>
         {
             var response = new ServerMetadataResponse { Name = d.ServerName, Version = d.ServerVersion };
@@ -32,17 +34,17 @@ internal sealed class InferenceGrpcService(DataPlane dataPlane, GrpcCallGuard gu
             return Task.FromResult(response);
         });
 
-    public override Task<ModelMetadataResponse> ModelMetadata(ModelMetadataRequest request, ServerCallContext context) =>
+    public Task<ModelMetadataResponse> ModelMetadata(ModelMetadataRequest request, ServerCallContext context) =>
         guard.UnaryAsync((_dataPlane, request), context, static (s, _) => Task.FromResult(GetModelMetadata(s._dataPlane, s.request)));
 
-    public override Task<ModelInferResponse> ModelInfer(ModelInferRequest request, ServerCallContext context) =>
+    public Task<ModelInferReply> ModelInfer(ModelInferCall request, ServerCallContext context) =>
         guard.UnaryAsync((_dataPlane, request), context, static (s, c) => InferAsync(s._dataPlane, s.request, c));
 
-    public override Task ModelStreamInfer(
+    public Task ModelStreamInfer(
         IAsyncStreamReader<ModelInferRequest> requestStream, IServerStreamWriter<ModelStreamInferResponse> responseStream, ServerCallContext context) =>
         guard.StreamAsync((_dataPlane, requestStream, responseStream), context, static (s, c) => StreamInferAsync(s._dataPlane, s.requestStream, s.responseStream, c));
 
-    public override Task<RepositoryIndexResponse> RepositoryIndex(RepositoryIndexRequest request, ServerCallContext context) =>
+    public Task<RepositoryIndexResponse> RepositoryIndex(RepositoryIndexRequest request, ServerCallContext context) =>
         guard.UnaryAsync((_dataPlane, request), context, static (s, _) =>
         {
             var response = new RepositoryIndexResponse();
@@ -60,14 +62,14 @@ internal sealed class InferenceGrpcService(DataPlane dataPlane, GrpcCallGuard gu
             return Task.FromResult(response);
         });
 
-    public override Task<RepositoryModelLoadResponse> RepositoryModelLoad(RepositoryModelLoadRequest request, ServerCallContext context) =>
+    public Task<RepositoryModelLoadResponse> RepositoryModelLoad(RepositoryModelLoadRequest request, ServerCallContext context) =>
         guard.UnaryAsync((_dataPlane, request), context, static async (s, c) =>
         {
             await s._dataPlane.LoadAsync(s.request.ModelName, c.CancellationToken).ConfigureAwait(false);
             return new RepositoryModelLoadResponse();
         });
 
-    public override Task<RepositoryModelUnloadResponse> RepositoryModelUnload(
+    public Task<RepositoryModelUnloadResponse> RepositoryModelUnload(
         RepositoryModelUnloadRequest request, ServerCallContext context) =>
         guard.UnaryAsync((_dataPlane, request), context, static async (s, c) =>
         {
@@ -94,6 +96,14 @@ internal sealed class InferenceGrpcService(DataPlane dataPlane, GrpcCallGuard gu
 
             await responseStream.WriteAsync(message, context.CancellationToken).ConfigureAwait(false);
         }
+    }
+
+    private static async Task<ModelInferReply> InferAsync(DataPlane dataPlane, ModelInferCall request, ServerCallContext context)
+    {
+        dataPlane.EnsureModelReady(request.ModelName);
+        var inferenceRequest = GrpcRequestConverter.ToInferenceRequest(request, new MetadataView(context));
+        var response = await dataPlane.InferAsync(inferenceRequest, context.CancellationToken).ConfigureAwait(false);
+        return ModelInferReply.Create(response, request.UsedRawContents);
     }
 
     private static async Task<ModelInferResponse> InferAsync(DataPlane dataPlane, ModelInferRequest request, ServerCallContext context)

@@ -1,9 +1,11 @@
 using System.Net;
+using Grpc.AspNetCore.Server.Model;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ServeSharp.Server.Grpc;
@@ -145,6 +147,7 @@ public sealed class ModelServer : IAsyncDisposable
             o.MaxSendMessageSize = options.GrpcMaxSendMessageSize;
             o.EnableDetailedErrors = false;
         });
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceMethodProvider<InferenceGrpcService>, InferenceGrpcMethodProvider>());
 
         var app = builder.Build();
         if (options.HandoffSocket is not null)
