@@ -1,7 +1,6 @@
 using System.CommandLine;
 using ServeSharp.Control.Api;
 using ServeSharp.Control.Api.V1Beta1;
-using ServeSharp.Control.Configuration;
 using ServeSharp.Control.Pipeline;
 using ServeSharp.Control.Serialization;
 using ServeSharp.Cli.Platform;
@@ -44,15 +43,8 @@ internal static class ApplyCommand
                 // The daemon runs the same admission on every write and answers with its message when it rejects.
                 return ServerApply.RunAsync(text, file.ToString(), parse.GetValue(server), output, error, CancellationToken.None).GetAwaiter().GetResult();
             }
-            IReadOnlyList<AdmissionOutcome> outcomes;
-            try
+            if (!options.TryDryRun(parse, text, file.ToString(), error, out var outcomes))
             {
-                var (config, runtimes) = options.Load(parse);
-                outcomes = new ManifestDryRun(config, runtimes).Run(text, file.ToString());
-            }
-            catch (Exception e) when (e is ManifestSyntaxException or InvalidConfigurationException)
-            {
-                error.WriteLine($"error: {e.Message.Replace("error: ", "", StringComparison.Ordinal)}");
                 return 1;
             }
             if (outcomes.Count == 0)

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using ServeSharp.Control.Configuration;
+using ServeSharp.Control.Pipeline;
 using ServeSharp.Control.Runtimes;
+using ServeSharp.Control.Serialization;
 
 namespace ServeSharp.Cli.Commands;
 
@@ -51,6 +53,26 @@ internal sealed class ControlPlaneOptions
         catch (InvalidOperationException e)
         {
             throw new InvalidConfigurationException(e.Message, e);
+        }
+    }
+
+    /// <summary>
+    /// Admits <paramref name="text"/> locally (what a server would do, without one); false when the manifest or the
+    /// configuration cannot be read, after saying why on <paramref name="error"/>.
+    /// </summary>
+    public bool TryDryRun(ParseResult parse, string text, string file, TextWriter error, out IReadOnlyList<AdmissionOutcome> outcomes)
+    {
+        try
+        {
+            var (config, runtimes) = Load(parse);
+            outcomes = new ManifestDryRun(config, runtimes).Run(text, file);
+            return true;
+        }
+        catch (Exception e) when (e is ManifestSyntaxException or InvalidConfigurationException)
+        {
+            error.WriteLine($"error: {e.Message.Replace("error: ", "", StringComparison.Ordinal)}");
+            outcomes = [];
+            return false;
         }
     }
 }

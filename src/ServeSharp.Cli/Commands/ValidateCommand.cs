@@ -1,7 +1,5 @@
 using System.CommandLine;
-using ServeSharp.Control.Configuration;
 using ServeSharp.Control.Pipeline;
-using ServeSharp.Control.Serialization;
 
 namespace ServeSharp.Cli.Commands;
 
@@ -26,15 +24,8 @@ internal static class ValidateCommand
             {
                 return 1;
             }
-            IReadOnlyList<AdmissionOutcome> outcomes;
-            try
+            if (!options.TryDryRun(parse, text, file.ToString(), error, out var outcomes))
             {
-                var (config, runtimes) = options.Load(parse);
-                outcomes = new ManifestDryRun(config, runtimes).Run(text, file.ToString());
-            }
-            catch (Exception e) when (e is ManifestSyntaxException or InvalidConfigurationException)
-            {
-                error.WriteLine($"error: {e.Message.Replace("error: ", "", StringComparison.Ordinal)}");
                 return 1;
             }
             var failed = 0;
