@@ -123,7 +123,30 @@ public static class BinaryTensorCodec
     /// Number of elements of <paramref name="shape"/>, as a 400 error when a dimension is negative or the product
     /// overflows a long; for callers whose buffer is bounded by the data actually received, not by this count.
     /// </summary>
-    public static long ElementCountUnbounded(long[] shape, string what)
+    public static long ElementCountUnbounded(long[] shape, string what) =>
+        TryElementCountUnbounded(shape, out var count) ? count : ThrowBadShape(shape, what);
+
+    /// <summary>
+    /// <see cref="ElementCountUnbounded"/> without the error: false when a dimension is negative or the product
+    /// overflows, so callers build the error's wording only when there is one.
+    /// </summary>
+    public static bool TryElementCountUnbounded(long[] shape, out long count)
+    {
+        count = 1;
+        foreach (var dim in shape)
+        {
+            if (dim < 0 || (dim > 0 && count > long.MaxValue / dim))
+            {
+                return false;
+            }
+
+            count *= dim;
+        }
+
+        return true;
+    }
+
+    private static long ThrowBadShape(long[] shape, string what)
     {
         long count = 1;
         foreach (var dim in shape)

@@ -104,7 +104,7 @@ public static class GrpcRequestConverter
                     "UINT32, UINT64, INT8, INT16, INT32, INT64, FP16, FP32, FP64, BYTES, BF16.");
             }
 
-            inputs[i] = FromDecodedContents(input.Name, dataType, input.Shape, input.Contents, $"input '{input.Name}'");
+            inputs[i] = FromDecodedContents(input.Name, dataType, input.Shape, input.Contents);
         }
 
         return new InferenceRequest(call.ModelName, inputs)
@@ -151,44 +151,61 @@ public static class GrpcRequestConverter
         return new Tensor(name, dataType, shape, data, parameters);
     }
 
-    /// <summary><see cref="FromContents"/> for directly decoded contents (the arrays are the request's own).</summary>
-    private static Tensor FromDecodedContents(string name, TensorDataType dataType, long[] shape, ModelInferCallContents contents, string what)
+    /// <summary>
+    /// <see cref="FromContents"/> for directly decoded contents (the arrays are the request's own); the same checks and
+    /// messages, whose "input '...'" wording is only built when there is an error.
+    /// </summary>
+    private static Tensor FromDecodedContents(string name, TensorDataType dataType, long[] shape, ModelInferCallContents contents)
     {
-        var count = BinaryTensorCodec.ElementCountUnbounded(shape, what);
+        if (!BinaryTensorCodec.TryElementCountUnbounded(shape, out var count))
+        {
+            BinaryTensorCodec.ElementCountUnbounded(shape, What(name));
+        }
+
         Array data = dataType switch
         {
-            TensorDataType.Bool => Take(contents.Bool, count, what, "bool_contents"),
-            TensorDataType.UInt8 => Narrow(contents.UInt, count, what, "uint_contents", dataType, static v => v <= byte.MaxValue, static v => (byte)v),
-            TensorDataType.UInt16 => Narrow(contents.UInt, count, what, "uint_contents", dataType, static v => v <= ushort.MaxValue, static v => (ushort)v),
-            TensorDataType.UInt32 => Take(contents.UInt, count, what, "uint_contents"),
-            TensorDataType.UInt64 => Take(contents.UInt64, count, what, "uint64_contents"),
-            TensorDataType.Int8 => Narrow(contents.Int, count, what, "int_contents", dataType, static v => v is >= sbyte.MinValue and <= sbyte.MaxValue, static v => (sbyte)v),
-            TensorDataType.Int16 => Narrow(contents.Int, count, what, "int_contents", dataType, static v => v is >= short.MinValue and <= short.MaxValue, static v => (short)v),
-            TensorDataType.Int32 => Take(contents.Int, count, what, "int_contents"),
-            TensorDataType.Int64 => Take(contents.Int64, count, what, "int64_contents"),
-            TensorDataType.FP32 => Take(contents.Fp32, count, what, "fp32_contents"),
-            TensorDataType.FP64 => Take(contents.Fp64, count, what, "fp64_contents"),
-            TensorDataType.Bytes => Take(contents.Bytes, count, what, "bytes_contents"),
+            TensorDataType.Bool => Take(contents.Bool, count, name, "bool_contents"),
+            TensorDataType.UInt8 => Narrow(contents.UInt, count, name, "uint_contents", dataType, static v => v <= byte.MaxValue, static v => (byte)v),
+            TensorDataType.UInt16 => Narrow(contents.UInt, count, name, "uint_contents", dataType, static v => v <= ushort.MaxValue, static v => (ushort)v),
+            TensorDataType.UInt32 => Take(contents.UInt, count, name, "uint_contents"),
+            TensorDataType.UInt64 => Take(contents.UInt64, count, name, "uint64_contents"),
+            TensorDataType.Int8 => Narrow(contents.Int, count, name, "int_contents", dataType, static v => v is >= sbyte.MinValue and <= sbyte.MaxValue, static v => (sbyte)v),
+            TensorDataType.Int16 => Narrow(contents.Int, count, name, "int_contents", dataType, static v => v is >= short.MinValue and <= short.MaxValue, static v => (short)v),
+            TensorDataType.Int32 => Take(contents.Int, count, name, "int_contents"),
+            TensorDataType.Int64 => Take(contents.Int64, count, name, "int64_contents"),
+            TensorDataType.FP32 => Take(contents.Fp32, count, name, "fp32_contents"),
+            TensorDataType.FP64 => Take(contents.Fp64, count, name, "fp64_contents"),
+            TensorDataType.Bytes => Take(contents.Bytes, count, name, "bytes_contents"),
             TensorDataType.FP16 when count == 0 => Array.Empty<Half>(),
             TensorDataType.BF16 when count == 0 => Array.Empty<ushort>(),
             _ => throw InferenceException.InvalidInput(
-                    $"{dataType.ToWireName()} data has no typed contents field; send {what} in raw_input_contents."),
+                    $"{dataType.ToWireName()} data has no typed contents field; send {What(name)} in raw_input_contents."),
         };
         return new Tensor(name, dataType, shape, data, new InferParameters());
     }
 
-    private static T[] Take<T>(T[]? values, long count, string what, string fieldName)
+    private static string What(string name) => $"input '{name}'";
+
+    private static T[] Take<T>(T[]? values, long count, string name, string fieldName)
     {
         values ??= [];
-        CheckCount(values.Length, count, what, fieldName);
+        if (values.Length != count)
+        {
+            CheckCount(values.Length, count, What(name), fieldName);
+        }
+
         return values;
     }
 
     private static TOut[] Narrow<TIn, TOut>(
-        TIn[]? values, long count, string what, string fieldName, TensorDataType dataType, Func<TIn, bool> fits, Func<TIn, TOut> convert)
+        TIn[]? values, long count, string name, string fieldName, TensorDataType dataType, Func<TIn, bool> fits, Func<TIn, TOut> convert)
     {
         values ??= [];
-        CheckCount(values.Length, count, what, fieldName);
+        if (values.Length != count)
+        {
+            CheckCount(values.Length, count, What(name), fieldName);
+        }
+
         var result = new TOut[values.Length];
         for (var i = 0; i < result.Length; i++)
         {
@@ -196,7 +213,7 @@ public static class GrpcRequestConverter
             if (!fits(value))
             {
                 throw InferenceException.InvalidInput(
-                    $"Element {i} of {what} is {value}, which does not fit datatype {dataType.ToWireName()}.");
+                    $"Element {i} of {What(name)} is {value}, which does not fit datatype {dataType.ToWireName()}.");
             }
 
             result[i] = convert(value);

@@ -52,9 +52,10 @@ internal static class ModelInferReplyEncoder
     public static int GetSize(InferenceResponse response)
     {
         long size = StringSize(response.ModelName) + StringSize(response.ModelVersion) + StringSize(response.Id);
-        foreach (var tensor in response.Outputs)
+        var outputs = response.Outputs; // indexed, not foreach: an interface enumerator is an allocation per call
+        for (var i = 0; i < outputs.Count; i++)
         {
-            size += MessageSize(OutputSize(tensor));
+            size += MessageSize(OutputSize(outputs[i]));
             if (size > MaxSize)
             {
                 return int.MaxValue;
@@ -71,8 +72,10 @@ internal static class ModelInferReplyEncoder
         WriteString(destination, ref position, 0x0A, response.ModelName);
         WriteString(destination, ref position, 0x12, response.ModelVersion);
         WriteString(destination, ref position, 0x1A, response.Id);
-        foreach (var tensor in response.Outputs)
+        var outputs = response.Outputs;
+        for (var i = 0; i < outputs.Count; i++)
         {
+            var tensor = outputs[i];
             destination[position++] = 0x2A;
             WriteVarint(destination, ref position, (ulong)OutputSize(tensor));
             WriteString(destination, ref position, 0x0A, tensor.Name);

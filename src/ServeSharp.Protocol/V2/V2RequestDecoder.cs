@@ -82,12 +82,16 @@ public static class V2RequestDecoder
     private static Tensor BuildInput(
         InputHeader input, ReadOnlySpan<byte> json, ReadOnlySpan<byte> binary, bool hasBinaryHeader, ref int binaryOffset, string modelName)
     {
-        var what = $"input '{input.Name}'";
         if (input.DataStart >= 0)
         {
             // JSON data bounds its own buffer (TensorJsonDataReader), so a shape beyond any array's size is a count
             // mismatch like any other; only a negative dimension or an overflowing product is reported as such.
-            var count = BinaryTensorCodec.ElementCountUnbounded(input.Shape, what);
+            // The "input '...'" wording is only built for the slow path and errors.
+            if (!BinaryTensorCodec.TryElementCountUnbounded(input.Shape, out var count))
+            {
+                BinaryTensorCodec.ElementCountUnbounded(input.Shape, $"input '{input.Name}'");
+            }
+
             if (input.DataType is TensorDataType.FP16 or TensorDataType.BF16)
             {
                 throw InferenceException.InvalidInput(
@@ -102,12 +106,13 @@ public static class V2RequestDecoder
             {
                 var reader = new Utf8JsonReader(dataJson, JsonWriterSettings.ReaderOptions);
                 reader.Read();
-                data = TensorJsonDataReader.Read(ref reader, input.DataType, count, what, input.Shape, dataJson.Length);
+                data = TensorJsonDataReader.Read(ref reader, input.DataType, count, $"input '{input.Name}'", input.Shape, dataJson.Length);
             }
 
             return new Tensor(input.Name, input.DataType, input.Shape, data, input.Parameters);
         }
 
+        var what = $"input '{input.Name}'";
         BinaryTensorCodec.ElementCount(input.Shape, what); // a bad shape is reported before missing data
         var size = input.Parameters?.GetInt64(InferParameters.Names.BinaryDataSize);
         if (size is null)
@@ -257,7 +262,7 @@ public static class V2RequestDecoder
             else if (reader.ValueTextEquals("shape"u8))
             {
                 reader.Read();
-                shape = ReadShape(ref reader, $"inputs[{index}]");
+                shape = ReadShape(ref reader, index);
             }
             else if (reader.ValueTextEquals("parameters"u8))
             {
@@ -325,11 +330,11 @@ public static class V2RequestDecoder
         return new InputHeader(name, dataType, shape, parameters, dataStart, dataLength, decoded);
     }
 
-    internal static long[] ReadShape(ref Utf8JsonReader reader, string what)
+    private static long[] ReadShape(ref Utf8JsonReader reader, int index)
     {
         if (reader.TokenType != JsonTokenType.StartArray)
         {
-            throw InferenceException.InvalidInput($"'shape' of {what} must be an array of integers.");
+            throw InferenceException.InvalidInput($"'shape' of inputs[{index}] must be an array of integers.");
         }
 
         Span<long> dims = stackalloc long[16];
@@ -339,7 +344,7 @@ public static class V2RequestDecoder
         {
             if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out var dim))
             {
-                throw InferenceException.InvalidInput($"'shape' of {what} must be an array of integers.");
+                throw InferenceException.InvalidInput($"'shape' of inputs[{index}] must be an array of integers.");
             }
 
             if (count < dims.Length)
