@@ -1,4 +1,3 @@
-using Google.Protobuf;
 using ServeSharp.Abstractions;
 using ServeSharp.Protocol.Binary;
 using Wire = ServeSharp.Protocol.Grpc.Generated;
@@ -52,7 +51,7 @@ public static class GrpcRequestConverter
             }
             else
             {
-                inputs[i] = FromContents(input.Name, dataType, shape, input.Contents, parameters, what);
+                inputs[i] = FromContents(input.Name, dataType, shape, Arrays(input.Contents), parameters);
             }
         }
 
@@ -104,7 +103,7 @@ public static class GrpcRequestConverter
                     "UINT32, UINT64, INT8, INT16, INT32, INT64, FP16, FP32, FP64, BYTES, BF16.");
             }
 
-            inputs[i] = FromDecodedContents(input.Name, dataType, input.Shape, input.Contents);
+            inputs[i] = FromContents(input.Name, dataType, input.Shape, input.Contents, new InferParameters());
         }
 
         return new InferenceRequest(call.ModelName, inputs)
@@ -122,40 +121,39 @@ public static class GrpcRequestConverter
         c.BoolContents.Count > 0 || c.IntContents.Count > 0 || c.Int64Contents.Count > 0 || c.UintContents.Count > 0 ||
         c.Uint64Contents.Count > 0 || c.Fp32Contents.Count > 0 || c.Fp64Contents.Count > 0 || c.BytesContents.Count > 0;
 
-    private static Tensor FromContents(
-        string name, TensorDataType dataType, long[] shape, Wire.InferTensorContents? contents, InferParameters parameters, string what)
+    /// <summary>
+    /// The typed contents of a generated-code message as arrays (null for an empty field), so that both decoders share
+    /// <see cref="FromContents"/>. Only requests the direct decoder declines come this way.
+    /// </summary>
+    private static ModelInferCallContents Arrays(Wire.InferTensorContents? c) => c is null ? ModelInferCallContents.None : new()
     {
-        // Typed contents are sized by what was sent, so a shape beyond any array's size is just a count mismatch.
-        var count = BinaryTensorCodec.ElementCountUnbounded(shape, what);
-        contents ??= new Wire.InferTensorContents();
-        Array data = dataType switch
+        Bool = Copy(c.BoolContents),
+        Int = Copy(c.IntContents),
+        Int64 = Copy(c.Int64Contents),
+        UInt = Copy(c.UintContents),
+        UInt64 = Copy(c.Uint64Contents),
+        Fp32 = Copy(c.Fp32Contents),
+        Fp64 = Copy(c.Fp64Contents),
+        Bytes = c.BytesContents.Count == 0 ? null : c.BytesContents.Select(b => b.ToByteArray()).ToArray(),
+    };
+
+    private static T[]? Copy<T>(Google.Protobuf.Collections.RepeatedField<T> field)
+    {
+        if (field.Count == 0)
         {
-            TensorDataType.Bool => Take(contents.BoolContents, count, what, "bool_contents"),
-            TensorDataType.UInt8 => Narrow(contents.UintContents, count, what, "uint_contents", dataType, static v => v <= byte.MaxValue, static v => (byte)v),
-            TensorDataType.UInt16 => Narrow(contents.UintContents, count, what, "uint_contents", dataType, static v => v <= ushort.MaxValue, static v => (ushort)v),
-            TensorDataType.UInt32 => Take(contents.UintContents, count, what, "uint_contents"),
-            TensorDataType.UInt64 => Take(contents.Uint64Contents, count, what, "uint64_contents"),
-            TensorDataType.Int8 => Narrow(contents.IntContents, count, what, "int_contents", dataType, static v => v is >= sbyte.MinValue and <= sbyte.MaxValue, static v => (sbyte)v),
-            TensorDataType.Int16 => Narrow(contents.IntContents, count, what, "int_contents", dataType, static v => v is >= short.MinValue and <= short.MaxValue, static v => (short)v),
-            TensorDataType.Int32 => Take(contents.IntContents, count, what, "int_contents"),
-            TensorDataType.Int64 => Take(contents.Int64Contents, count, what, "int64_contents"),
-            TensorDataType.FP32 => Take(contents.Fp32Contents, count, what, "fp32_contents"),
-            TensorDataType.FP64 => Take(contents.Fp64Contents, count, what, "fp64_contents"),
-            TensorDataType.Bytes => TakeBytes(contents.BytesContents, count, what),
-            // FP16 and BF16 have no typed contents field: without raw contents only an empty tensor can be sent.
-            TensorDataType.FP16 when count == 0 => Array.Empty<Half>(),
-            TensorDataType.BF16 when count == 0 => Array.Empty<ushort>(),
-            _ => throw InferenceException.InvalidInput(
-                    $"{dataType.ToWireName()} data has no typed contents field; send {what} in raw_input_contents."),
-        };
-        return new Tensor(name, dataType, shape, data, parameters);
+            return null;
+        }
+
+        var array = new T[field.Count];
+        field.CopyTo(array, 0);
+        return array;
     }
 
     /// <summary>
-    /// <see cref="FromContents"/> for directly decoded contents (the arrays are the request's own); the same checks and
-    /// messages, whose "input '...'" wording is only built when there is an error.
+    /// An input from its typed contents (the arrays become the tensor's data); the "input '...'" wording of the
+    /// messages is only built when there is an error.
     /// </summary>
-    private static Tensor FromDecodedContents(string name, TensorDataType dataType, long[] shape, ModelInferCallContents contents)
+    private static Tensor FromContents(string name, TensorDataType dataType, long[] shape, ModelInferCallContents contents, InferParameters parameters)
     {
         if (!BinaryTensorCodec.TryElementCountUnbounded(shape, out var count))
         {
@@ -176,12 +174,13 @@ public static class GrpcRequestConverter
             TensorDataType.FP32 => Take(contents.Fp32, count, name, "fp32_contents"),
             TensorDataType.FP64 => Take(contents.Fp64, count, name, "fp64_contents"),
             TensorDataType.Bytes => Take(contents.Bytes, count, name, "bytes_contents"),
+            // FP16 and BF16 have no typed contents field: without raw contents only an empty tensor can be sent.
             TensorDataType.FP16 when count == 0 => Array.Empty<Half>(),
             TensorDataType.BF16 when count == 0 => Array.Empty<ushort>(),
             _ => throw InferenceException.InvalidInput(
                     $"{dataType.ToWireName()} data has no typed contents field; send {What(name)} in raw_input_contents."),
         };
-        return new Tensor(name, dataType, shape, data, new InferParameters());
+        return new Tensor(name, dataType, shape, data, parameters);
     }
 
     private static string What(string name) => $"input '{name}'";
@@ -217,47 +216,6 @@ public static class GrpcRequestConverter
             }
 
             result[i] = convert(value);
-        }
-
-        return result;
-    }
-
-    private static T[] Take<T>(Google.Protobuf.Collections.RepeatedField<T> field, long count, string what, string fieldName)
-    {
-        CheckCount(field.Count, count, what, fieldName);
-        var result = new T[field.Count];
-        field.CopyTo(result, 0);
-        return result;
-    }
-
-    private static TOut[] Narrow<TIn, TOut>(
-        Google.Protobuf.Collections.RepeatedField<TIn> field, long count, string what, string fieldName, TensorDataType dataType,
-        Func<TIn, bool> fits, Func<TIn, TOut> convert)
-    {
-        CheckCount(field.Count, count, what, fieldName);
-        var result = new TOut[field.Count];
-        for (var i = 0; i < result.Length; i++)
-        {
-            var value = field[i];
-            if (!fits(value))
-            {
-                throw InferenceException.InvalidInput(
-                    $"Element {i} of {what} is {value}, which does not fit datatype {dataType.ToWireName()}.");
-            }
-
-            result[i] = convert(value);
-        }
-
-        return result;
-    }
-
-    private static byte[][] TakeBytes(Google.Protobuf.Collections.RepeatedField<ByteString> field, long count, string what)
-    {
-        CheckCount(field.Count, count, what, "bytes_contents");
-        var result = new byte[field.Count][];
-        for (var i = 0; i < result.Length; i++)
-        {
-            result[i] = field[i].ToByteArray();
         }
 
         return result;
