@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using ServeSharp.Local.Autoscaling;
 using ServeSharp.Local.Ingress;
 using ServeSharp.Local.Supervision;
@@ -25,26 +24,11 @@ public sealed class HandoffAutoscalingTests : IAsyncLifetime
         ScaleToZeroGracePeriod = TimeSpan.FromMilliseconds(500),
     };
 
-    private readonly TempDirectory _dir = new();
-    private ProcessSupervisor _supervisor = null!;
-    private IngressServer _ingress = null!;
-    private RevisionAutoscaler _autoscaler = null!;
+    private AutoscalingRig _rig = null!;
 
-    public async Task InitializeAsync()
-    {
-        _supervisor = new ProcessSupervisor(new SupervisorOptions { DataDirectory = _dir.Path }, TimeProvider.System, NullLogger<ProcessSupervisor>.Instance);
-        _ingress = await IngressServer.StartAsync(new IngressOptions { Port = 0 }, new IngressRouter(), TimeProvider.System);
-        _autoscaler = new RevisionAutoscaler(new AutoscalerOptions { TickInterval = TimeSpan.FromMilliseconds(200) }, TimeProvider.System, NullLogger<RevisionAutoscaler>.Instance);
-        _autoscaler.Start();
-    }
+    public async Task InitializeAsync() => _rig = await AutoscalingRig.StartAsync();
 
-    public async Task DisposeAsync()
-    {
-        _autoscaler.Dispose();
-        await _ingress.DisposeAsync();
-        await _supervisor.DisposeAsync();
-        _dir.Dispose();
-    }
+    public async Task DisposeAsync() => await _rig.DisposeAsync();
 
     [Fact]
     public async Task HandedOffLoad_ScalesUp_AndTheLeaseIsRevokedSoConnectionsReachTheNewReplica()
@@ -68,7 +52,7 @@ public sealed class HandoffAutoscalingTests : IAsyncLifetime
         {
             while (!stop.IsCancellationRequested)
             {
-                var connection = connections[i] ??= await RawHttpConnection.ConnectAsync(_ingress.Port);
+                var connection = connections[i] ??= await RawHttpConnection.ConnectAsync(_rig.Ingress.Port);
                 var answer = await connection.SendAsync("POST", "load.default.example.com", "/v1/models/load:predict", IrisRow);
                 Assert.Equal(200, answer.Status);
                 if (answer.ClosesConnection)
@@ -80,11 +64,11 @@ public sealed class HandoffAutoscalingTests : IAsyncLifetime
         })).ToList();
 
         // The connections are the replica's, so only its reports can tell the autoscaler about the load.
-        await Eventually.TrueAsync(() => connections.Any(c => c is not null && SocketOwnership.Holds(first, _ingress.Port, c)), "load on handed-off connections");
+        await Eventually.TrueAsync(() => connections.Any(c => c is not null && SocketOwnership.Holds(first, _rig.Ingress.Port, c)), "load on handed-off connections");
         await Eventually.ValueAsync(() => group.Ready.Length, n => n == 2, "scale-up under handed-off load");
         var second = group.Replicas.Select(r => r.ProcessId).Single(p => p is not null && p != first)!.Value;
         // The lease granted with one replica is revoked; reconnecting clients are handed to either replica.
-        await Eventually.TrueAsync(() => connections.Any(c => c is not null && SocketOwnership.Holds(second, _ingress.Port, c)), "a connection handed to the new replica");
+        await Eventually.TrueAsync(() => connections.Any(c => c is not null && SocketOwnership.Holds(second, _rig.Ingress.Port, c)), "a connection handed to the new replica");
 
         await stop.CancelAsync();
         await Task.WhenAll(load);
@@ -103,7 +87,7 @@ public sealed class HandoffAutoscalingTests : IAsyncLifetime
         }
 
         // Scaled by hand (no autoscaler): one replica takes four connections, then a second one starts.
-        var (group, _) = Deploy("spread", Fast, autoscale: false);
+        var (group, _) = Deploy("spread", spec: null);
         group.Scale(1);
         await Eventually.ValueAsync(() => group.Ready, r => r.Length == 1, "first replica ready");
         var first = group.Replicas.Single().ProcessId!.Value;
@@ -111,7 +95,7 @@ public sealed class HandoffAutoscalingTests : IAsyncLifetime
         try
         {
             await ConnectAsync(4);
-            Assert.All(clients, c => Assert.True(SocketOwnership.Holds(first, _ingress.Port, c)));
+            Assert.All(clients, c => Assert.True(SocketOwnership.Holds(first, _rig.Ingress.Port, c)));
 
             group.Scale(2);
             await Eventually.ValueAsync(() => group.Ready, r => r.Length == 2, "second replica ready");
@@ -121,8 +105,8 @@ public sealed class HandoffAutoscalingTests : IAsyncLifetime
             // rotation would split the new clients two and two; by the connections each holds, all four go to the
             // new replica.
             await ConnectAsync(4);
-            Assert.All(clients.Take(4), c => Assert.True(SocketOwnership.Holds(first, _ingress.Port, c)));
-            Assert.All(clients.Skip(4), c => Assert.True(SocketOwnership.Holds(second, _ingress.Port, c)));
+            Assert.All(clients.Take(4), c => Assert.True(SocketOwnership.Holds(first, _rig.Ingress.Port, c)));
+            Assert.All(clients.Skip(4), c => Assert.True(SocketOwnership.Holds(second, _rig.Ingress.Port, c)));
         }
         finally
         {
@@ -133,7 +117,7 @@ public sealed class HandoffAutoscalingTests : IAsyncLifetime
         {
             for (var i = 0; i < count; i++)
             {
-                var client = await RawHttpConnection.ConnectAsync(_ingress.Port);
+                var client = await RawHttpConnection.ConnectAsync(_rig.Ingress.Port);
                 clients.Add(client);
                 Assert.Equal(200, (await client.SendAsync("POST", "spread.default.example.com", "/v1/models/spread:predict", IrisRow)).Status);
             }
@@ -150,19 +134,19 @@ public sealed class HandoffAutoscalingTests : IAsyncLifetime
 
         var (group, backend) = Deploy("idle", Fast with { InitialScale = 0, MaxReplicas = 1 });
         // The first client finds no replica: the activator holds its request (proxied) while one starts.
-        using (var activating = await RawHttpConnection.ConnectAsync(_ingress.Port))
+        using (var activating = await RawHttpConnection.ConnectAsync(_rig.Ingress.Port))
         {
             Assert.Equal(200, (await activating.SendAsync("POST", "idle.default.example.com", "/v1/models/idle:predict", IrisRow)).Status);
         }
 
         var pid = group.Replicas.Single().ProcessId!.Value;
-        using var idle = await RawHttpConnection.ConnectAsync(_ingress.Port);
+        using var idle = await RawHttpConnection.ConnectAsync(_rig.Ingress.Port);
         for (var i = 0; i < 5; i++)
         {
             Assert.Equal(200, (await idle.SendAsync("POST", "idle.default.example.com", "/v1/models/idle:predict", IrisRow)).Status);
         }
 
-        Assert.True(SocketOwnership.Holds(pid, _ingress.Port, idle));
+        Assert.True(SocketOwnership.Holds(pid, _rig.Ingress.Port, idle));
         await Eventually.TrueAsync(() => group.DesiredReplicas == 0 && group.Replicas.Count == 0, "scaled to zero with an idle handed-off connection open");
         Assert.Equal(0, backend.Metrics.InFlight);
 
@@ -182,12 +166,12 @@ public sealed class HandoffAutoscalingTests : IAsyncLifetime
                 }
             },
             "the stopped replica's connection closed");
-        Assert.False(SocketOwnership.Holds(pid, _ingress.Port, idle));
-        using var fresh = await RawHttpConnection.ConnectAsync(_ingress.Port);
+        Assert.False(SocketOwnership.Holds(pid, _rig.Ingress.Port, idle));
+        using var fresh = await RawHttpConnection.ConnectAsync(_rig.Ingress.Port);
         Assert.Equal(200, (await fresh.SendAsync("POST", "idle.default.example.com", "/v1/models/idle:predict", IrisRow)).Status);
     }
 
-    private (ReplicaGroup Group, RevisionBackend Backend) Deploy(string name, AutoscalerSpec spec, bool autoscale = true)
+    private (ReplicaGroup Group, RevisionBackend Backend) Deploy(string name, AutoscalerSpec? spec)
     {
         var template = new ProcessTemplate(
             "dotnet",
@@ -198,14 +182,6 @@ public sealed class HandoffAutoscalingTests : IAsyncLifetime
             ["http", "grpc"],
             ReadinessProbe.Http("/v2/health/ready"),
             Handoff: true);
-        var group = _supervisor.GetOrCreateGroup(name, template);
-        var backend = new RevisionBackend(name, group, TimeProvider.System);
-        _ingress.Router.Update([new IngressRoute("default", name, [$"{name}.default.example.com"], [new IngressRule(null, TrafficSplit.To(backend))])]);
-        if (autoscale)
-        {
-            _autoscaler.Register(backend, group, spec);
-        }
-
-        return (group, backend);
+        return _rig.Deploy(name, template, [$"{name}.default.example.com"], spec);
     }
 }

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Logging.Abstractions;
 using ServeSharp.Local.Autoscaling;
 using ServeSharp.Local.Ingress;
 using ServeSharp.Local.Supervision;
@@ -21,37 +20,19 @@ public sealed class RevisionAutoscalerTests : IAsyncLifetime
         ScaleToZeroGracePeriod = TimeSpan.FromMilliseconds(500),
     };
 
-    private readonly TempDirectory _dir = new();
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(60) };
-    private ProcessSupervisor _supervisor = null!;
-    private IngressServer _ingress = null!;
-    private RevisionAutoscaler _autoscaler = null!;
+    private AutoscalingRig _rig = null!;
 
-    public async Task InitializeAsync()
-    {
-        _supervisor = new ProcessSupervisor(new SupervisorOptions { DataDirectory = _dir.Path }, TimeProvider.System, NullLogger<ProcessSupervisor>.Instance);
-        _ingress = await IngressServer.StartAsync(new IngressOptions { Port = 0 }, new IngressRouter(), TimeProvider.System);
-        _autoscaler = new RevisionAutoscaler(new AutoscalerOptions { TickInterval = TimeSpan.FromMilliseconds(200) }, TimeProvider.System, NullLogger<RevisionAutoscaler>.Instance);
-        _autoscaler.Start();
-    }
+    public async Task InitializeAsync() => _rig = await AutoscalingRig.StartAsync();
 
     public async Task DisposeAsync()
     {
-        _autoscaler.Dispose();
-        await _ingress.DisposeAsync();
-        await _supervisor.DisposeAsync();
+        await _rig.DisposeAsync();
         _http.Dispose();
-        _dir.Dispose();
     }
 
-    private (ReplicaGroup Group, RevisionBackend Backend) Deploy(string name, AutoscalerSpec spec)
-    {
-        var group = _supervisor.GetOrCreateGroup(name, TestReplica.Template());
-        var backend = new RevisionBackend(name, group, TimeProvider.System);
-        _ingress.Router.Update([new IngressRoute("default", name, [], [new IngressRule(null, TrafficSplit.To(backend))])]);
-        _autoscaler.Register(backend, group, spec);
-        return (group, backend);
-    }
+    private (ReplicaGroup Group, RevisionBackend Backend) Deploy(string name, AutoscalerSpec spec) =>
+        _rig.Deploy(name, TestReplica.Template(), [], spec);
 
     [Fact]
     public async Task ScaleFromZero_FirstRequestIsAnswered_ThenBackToZeroWhenIdle()
@@ -60,7 +41,7 @@ public sealed class RevisionAutoscalerTests : IAsyncLifetime
         Assert.Equal(0, group.DesiredReplicas);
         Assert.Empty(group.Replicas);
 
-        using var response = await _http.GetAsync(new Uri($"http://127.0.0.1:{_ingress.Port}/serving/default/zero/v1/models/zero:predict"));
+        using var response = await _http.GetAsync(new Uri($"http://127.0.0.1:{_rig.Ingress.Port}/serving/default/zero/v1/models/zero:predict"));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.StartsWith("zero-", (string?)(await response.Content.ReadFromJsonAsync<JsonObject>())!["replica"], StringComparison.Ordinal);
@@ -79,7 +60,7 @@ public sealed class RevisionAutoscalerTests : IAsyncLifetime
         {
             while (!stop.IsCancellationRequested)
             {
-                using var r = await _http.GetAsync(new Uri($"http://127.0.0.1:{_ingress.Port}/serving/default/load/?sleepMs=300"));
+                using var r = await _http.GetAsync(new Uri($"http://127.0.0.1:{_rig.Ingress.Port}/serving/default/load/?sleepMs=300"));
                 Assert.Equal(HttpStatusCode.OK, r.StatusCode);
             }
         }).ToList();
