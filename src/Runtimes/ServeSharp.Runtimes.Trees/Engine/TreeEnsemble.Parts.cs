@@ -69,5 +69,9 @@ public sealed partial class TreeEnsemble
     /// <param name="Leaf">Leaf values by value offset (vector leaves are consecutive).</param>
     /// <param name="Node">A leaf's (first) value by node number.</param>
     /// <param name="Weights">Tree weights.</param>
-    private sealed record Values<T>(T[] Leaf, T[] Node, T[] Weights);
+    /// <param name="Start">
+    /// Per output, what its sum starts from: the base score (zero when the sum is divided) plus the folded trees'
+    /// values, added in tree order.
+    /// </param>
+    private sealed record Values<T>(T[] Leaf, T[] Node, T[] Weights, T[] Start);
 }

@@ -22,11 +22,11 @@ public sealed partial class TreeEnsemble
     /// <summary>Per tree: steps from the root to its deepest leaf, or -1 when it needs the general path.</summary>
     private readonly int[] _walkDepth;
 
-    /// <summary>Per tree t: the largest depth of trees t..t+7 when all eight can be walked, else -1.</summary>
+    /// <summary>Per position p of <see cref="_order"/>: the largest depth of its trees p..p+7 when all eight can be walked, else -1.</summary>
     private readonly int[] _groupDepth;
 
     /// <summary>Derives the walk layout (same node numbering as <paramref name="nodes"/>) and each tree's depth.</summary>
-    private static (WalkNode[] Walk, int[] Depth, int[] GroupDepth) BuildWalk(
+    private static (WalkNode[] Walk, int[] Depth) BuildWalk(
         TreeNode[] nodes, int[] roots, int featureCount, SplitComparison comparison)
     {
         var walk = new WalkNode[nodes.Length];
@@ -71,25 +71,34 @@ public sealed partial class TreeEnsemble
             depth[t] = walkable ? maxDepth : -1;
         }
 
-        var groupDepth = new int[roots.Length];
-        for (var t = 0; t < roots.Length; t++)
+        return (walk, depth);
+    }
+
+    /// <summary>Per position p of <paramref name="order"/>: the largest depth of trees order[p..p+7] when all eight can be walked, else -1.</summary>
+    private static int[] GroupDepths(int[] order, int[] depth)
+    {
+        var groupDepth = new int[order.Length];
+        for (var p = 0; p < order.Length; p++)
         {
-            groupDepth[t] = -1;
-            if (t + TreeLanes <= roots.Length)
+            groupDepth[p] = -1;
+            if (p + TreeLanes <= order.Length)
             {
-                var group = depth.AsSpan(t, TreeLanes);
-                if (group.IndexOf(-1) < 0)
+                var group = order.AsSpan(p, TreeLanes).ToArray().Select(t => depth[t]).ToArray();
+                if (Array.IndexOf(group, -1) < 0)
                 {
-                    groupDepth[t] = group.ToArray().Max();
+                    groupDepth[p] = group.Max();
                 }
             }
         }
 
-        return (walk, depth, groupDepth);
+        return groupDepth;
     }
 
-    /// <summary>The leaf tree <paramref name="tree"/> sends each of <paramref name="rows"/> rows of <paramref name="block"/> to.</summary>
-    private void LeavesOfRows<TCmp>(int tree, ReadOnlySpan<double> block, int rows, ReadOnlySpan<bool> rowHasNaN, Span<int> leaves)
+    /// <summary>
+    /// The leaf tree <paramref name="tree"/> sends each of <paramref name="rows"/> rows of <paramref name="block"/> to;
+    /// <paramref name="anyNaN"/> is whether any of <paramref name="rowHasNaN"/> is set.
+    /// </summary>
+    private void LeavesOfRows<TCmp>(int tree, ReadOnlySpan<double> block, int rows, ReadOnlySpan<bool> rowHasNaN, bool anyNaN, Span<int> leaves)
         where TCmp : struct, ISplitComparer
     {
         var f = FeatureCount;
@@ -115,7 +124,7 @@ public sealed partial class TreeEnsemble
             ref var x2 = ref Unsafe.Add(ref x1, f);
             ref var x3 = ref Unsafe.Add(ref x2, f);
             var group = leaves.Slice(row, RowLanes);
-            if (rowHasNaN.Slice(row, RowLanes).Contains(true))
+            if (anyNaN && rowHasNaN.Slice(row, RowLanes).Contains(true))
             {
                 WalkRows<TCmp, WithNaN>(ref nodes, root, depth, ref x0, ref x1, ref x2, ref x3, group);
             }
@@ -165,8 +174,8 @@ public sealed partial class TreeEnsemble
         return index;
     }
 
-    /// <summary>The leaf each of trees <paramref name="firstTree"/>.. sends one row to (<c>leaves.Length</c> trees).</summary>
-    private void LeavesOfTrees<TCmp, TNaN>(ReadOnlySpan<double> row, int firstTree, Span<int> leaves)
+    /// <summary>The leaf each of the trees at positions <paramref name="first"/>.. of <see cref="_order"/> sends one row to (<c>leaves.Length</c> trees).</summary>
+    private void LeavesOfTrees<TCmp, TNaN>(ReadOnlySpan<double> row, int first, Span<int> leaves)
         where TCmp : struct, ISplitComparer
         where TNaN : struct, IRowKind
     {
@@ -175,12 +184,13 @@ public sealed partial class TreeEnsemble
         var i = 0;
         while (i < leaves.Length)
         {
-            var t = firstTree + i;
-            var groupDepth = i + TreeLanes <= leaves.Length ? _groupDepth[t] : -1;
+            var p = first + i;
+            var groupDepth = i + TreeLanes <= leaves.Length ? _groupDepth[p] : -1;
             if (groupDepth >= 0)
             {
-                int a = _roots[t], b = _roots[t + 1], c = _roots[t + 2], d = _roots[t + 3];
-                int e = _roots[t + 4], g = _roots[t + 5], h = _roots[t + 6], k = _roots[t + 7];
+                var roots = _orderRoots.AsSpan(p, TreeLanes);
+                int a = roots[0], b = roots[1], c = roots[2], d = roots[3];
+                int e = roots[4], g = roots[5], h = roots[6], k = roots[7];
                 for (var s = 0; s < groupDepth; s++)
                 {
                     a = Step<TCmp, TNaN>(ref nodes, a, ref x);
@@ -205,8 +215,8 @@ public sealed partial class TreeEnsemble
                 continue;
             }
 
-            var depth = _walkDepth[t];
-            var index = _roots[t];
+            var depth = _walkDepth[_order[p]];
+            var index = _orderRoots[p];
             if (depth < 0)
             {
                 index = FindLeaf<TCmp>(row, index);

@@ -36,6 +36,12 @@ public sealed partial class TreeEnsemble
     private readonly double? _divisor;
     private readonly bool _unitWeights;
 
+    /// <summary>The trees a prediction evaluates, in order: all but those folded into <see cref="Values{T}.Start"/>.</summary>
+    private readonly int[] _order;
+
+    /// <summary>The roots of <see cref="_order"/>'s trees.</summary>
+    private readonly int[] _orderRoots;
+
     internal TreeEnsemble(Parts parts)
     {
         FeatureCount = parts.FeatureCount;
@@ -58,19 +64,24 @@ public sealed partial class TreeEnsemble
             nodeValues[i] = _nodes[i].Feature < 0 && _nodes[i].Left < _leafValues.Length ? _leafValues[_nodes[i].Left] : 0.0;
         }
 
-        _values64 = new Values<double>(_leafValues, nodeValues, parts.TreeWeights);
-        _values32 = new Values<float>(
+        _hasLinearLeaves = parts.LinearConstants.Length > 0;
+        _unitWeights = Array.TrueForAll(parts.TreeWeights, static w => w == 1.0);
+        var folded = FoldedTrees(_nodes, _roots, _treeOutputs, OutputCount);
+        _values64 = CreateValues(_leafValues, nodeValues, parts.TreeWeights, folded);
+        _values32 = CreateValues(
             Array.ConvertAll(_leafValues, static v => (float)v),
             Array.ConvertAll(nodeValues, static v => (float)v),
-            Array.ConvertAll(parts.TreeWeights, static w => (float)w));
-        _hasLinearLeaves = parts.LinearConstants.Length > 0;
+            Array.ConvertAll(parts.TreeWeights, static w => (float)w),
+            folded);
+        _order = Enumerable.Range(0, _roots.Length).Where(t => !folded[t]).ToArray();
         _bitsets = parts.Bitsets;
         _linearConstants = parts.LinearConstants;
         _linearStarts = parts.LinearStarts;
         _linearFeatures = parts.LinearFeatures;
         _linearCoefficients = parts.LinearCoefficients;
-        _unitWeights = Array.TrueForAll(parts.TreeWeights, static w => w == 1.0);
-        (_walk, _walkDepth, _groupDepth) = BuildWalk(_nodes, _roots, FeatureCount, Comparison);
+        (_walk, _walkDepth) = BuildWalk(_nodes, _roots, FeatureCount, Comparison);
+        _orderRoots = Array.ConvertAll(_order, t => _roots[t]);
+        _groupDepth = GroupDepths(_order, _walkDepth);
     }
 
     /// <summary>Features each row must have.</summary>
@@ -192,6 +203,60 @@ public sealed partial class TreeEnsemble
         return false;
     }
 
+    /// <summary>
+    /// Trees that are a single constant leaf and come before every other tree of their output. Per row, their sum in
+    /// tree order does not depend on the row, so it is computed once (<see cref="Values{T}.Start"/>) with the same
+    /// additions in the same order, and the trees are not evaluated per row.
+    /// </summary>
+    private static bool[] FoldedTrees(TreeNode[] nodes, int[] roots, int[] treeOutputs, int outputCount)
+    {
+        var folded = new bool[roots.Length];
+        var started = new bool[outputCount];
+        for (var t = 0; t < roots.Length; t++)
+        {
+            var target = treeOutputs[t];
+            if (target < 0)
+            {
+                // A vector leaf adds to every output.
+                started.AsSpan().Fill(true);
+                continue;
+            }
+
+            ref readonly var root = ref nodes[roots[t]];
+            if (!started[target] && root.Feature < 0 && root.Right < 0)
+            {
+                folded[t] = true;
+            }
+            else
+            {
+                started[target] = true;
+            }
+        }
+
+        return folded;
+    }
+
+    private Values<T> CreateValues<T>(T[] leaf, T[] node, T[] weights, bool[] folded)
+        where T : unmanaged, INumber<T>
+    {
+        var start = new T[OutputCount];
+        for (var j = 0; j < start.Length; j++)
+        {
+            start[j] = _divisor is null ? T.CreateTruncating(_baseScores[j]) : T.Zero;
+        }
+
+        for (var t = 0; t < folded.Length; t++)
+        {
+            if (folded[t])
+            {
+                var v = node[_roots[t]];
+                start[_treeOutputs[t]] += _unitWeights ? v : v * weights[t];
+            }
+        }
+
+        return new Values<T>(leaf, node, weights, start);
+    }
+
     private static void RoundToFloat32(ReadOnlySpan<double> source, Span<double> destination)
     {
         for (var i = 0; i < source.Length; i++)
@@ -249,15 +314,14 @@ public sealed partial class TreeEnsemble
                 var sums = acc[..(rows * k)];
                 for (var r = 0; r < rows; r++)
                 {
-                    for (var j = 0; j < k; j++)
-                    {
-                        sums[r * k + j] = _divisor is null ? T.CreateTruncating(_baseScores[j]) : T.Zero;
-                    }
+                    values.Start.CopyTo(sums.Slice(r * k, k));
                 }
 
+                var anyNaN = false;
                 for (var r = 0; r < rows; r++)
                 {
                     rowHasNaN[r] = HasNaN(block.Slice(r * f, f));
+                    anyNaN |= rowHasNaN[r];
                 }
 
                 if (rows < RowLanes)
@@ -276,19 +340,29 @@ public sealed partial class TreeEnsemble
                 }
                 else
                 {
-                    for (var t = 0; t < _roots.Length; t++)
+                    foreach (var t in _order)
                     {
-                        LeavesOfRows<TCmp>(t, block, rows, rowHasNaN, leaves);
+                        LeavesOfRows<TCmp>(t, block, rows, rowHasNaN, anyNaN, leaves);
                         var target = _treeOutputs[t];
                         if (target >= 0 && !_hasLinearLeaves)
                         {
                             // The common case, AddLeaf's first branch hoisted out of the row loop.
                             var nodeValues = values.Node;
-                            var weight = values.Weights[t];
-                            for (var r = 0; r < rows; r++)
+                            var column = sums[target..];
+                            if (_unitWeights)
                             {
-                                var v = nodeValues[leaves[r]];
-                                sums[r * k + target] += _unitWeights ? v : v * weight;
+                                for (var r = 0; r < rows; r++)
+                                {
+                                    column[r * k] += nodeValues[leaves[r]];
+                                }
+                            }
+                            else
+                            {
+                                var weight = values.Weights[t];
+                                for (var r = 0; r < rows; r++)
+                                {
+                                    column[r * k] += nodeValues[leaves[r]] * weight;
+                                }
                             }
 
                             continue;
@@ -318,19 +392,19 @@ public sealed partial class TreeEnsemble
         }
     }
 
-    /// <summary>One row through every tree, <c>leaves.Length</c> trees at a time, summed in tree order.</summary>
+    /// <summary>One row through the trees of <see cref="_order"/>, <c>leaves.Length</c> trees at a time, summed in tree order.</summary>
     private void SumRow<TCmp, TNaN, T>(ReadOnlySpan<double> row, Span<int> leaves, Span<T> sums, Values<T> values)
         where TCmp : struct, ISplitComparer
         where TNaN : struct, IRowKind
         where T : unmanaged, INumber<T>
     {
-        for (var first = 0; first < _roots.Length; first += leaves.Length)
+        for (var first = 0; first < _order.Length; first += leaves.Length)
         {
-            var group = leaves[..Math.Min(leaves.Length, _roots.Length - first)];
+            var group = leaves[..Math.Min(leaves.Length, _order.Length - first)];
             LeavesOfTrees<TCmp, TNaN>(row, first, group);
             for (var i = 0; i < group.Length; i++)
             {
-                AddLeaf(first + i, group[i], sums, row, values);
+                AddLeaf(_order[first + i], group[i], sums, row, values);
             }
         }
     }

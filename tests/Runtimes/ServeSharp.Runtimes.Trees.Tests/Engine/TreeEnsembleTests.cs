@@ -131,6 +131,61 @@ public sealed class TreeEnsembleTests
     }
 
     [Fact]
+    public void SingleLeafTrees_AddInTreeOrder_BeforeAndAfterSplits()
+    {
+        // Output 0: base 1, leaves 4e-8 and 4e-8 (each lost against 1 in float), a stump (-1 / +1), then 4e-8 twice
+        // (kept once the sum is 0). Output 1: only single leaves, weighted.
+        static TreeArrays Leaf(double value) => new()
+        {
+            LeftChild = [-1], RightChild = [-1], SplitFeature = [0], Threshold = [0], LeafValues = [value],
+        };
+
+        var builder = new TreeEnsembleBuilder(1, 2) { Accumulation = AccumulationPrecision.Float32, BaseScores = [1, 0.25] };
+        builder.AddTree(Leaf(4e-8), outputIndex: 0);
+        builder.AddTree(Leaf(0.1), outputIndex: 1, weight: 0.7);
+        builder.AddTree(Leaf(4e-8), outputIndex: 0);
+        builder.AddTree(Stump(0.5), outputIndex: 0);
+        builder.AddTree(Leaf(1e-8), outputIndex: 1, weight: 0.7);
+        builder.AddTree(Leaf(4e-8), outputIndex: 0);
+        builder.AddTree(Leaf(4e-8), outputIndex: 0);
+        var ensemble = builder.Build();
+
+        float Sum(float split)
+        {
+            var sum = 1f;
+            foreach (var v in new[] { 4e-8f, 4e-8f, split, 4e-8f, 4e-8f })
+            {
+                sum += v;
+            }
+
+            return sum;
+        }
+
+        var left = Sum(-1);
+        var right = Sum(1);
+        var other = 0.25f + 0.1f * 0.7f + 1e-8f * 0.7f;
+        Assert.Equal(8e-8f, left, 0.5e-8f);
+        Assert.NotEqual(0f, left);
+        Assert.NotEqual(1 + (4e-8f + 4e-8f) - 1, left); // what adding the leading leaves first would give
+
+        var single = new double[2];
+        ensemble.PredictRaw([0.0], single);
+        Assert.Equal(new double[] { left, other }, single);
+        ensemble.PredictRaw([1.0], single);
+        Assert.Equal(new double[] { right, other }, single);
+
+        const int rows = 9;
+        var x = Enumerable.Range(0, rows).Select(r => r % 3 == 0 ? 1.0 : 0.0).ToArray();
+        var batch = new double[rows * 2];
+        ensemble.PredictRaw(x, rows, batch);
+        for (var r = 0; r < rows; r++)
+        {
+            Assert.Equal(x[r] == 1.0 ? right : left, batch[r * 2]);
+            Assert.Equal(other, batch[r * 2 + 1]);
+        }
+    }
+
+    [Fact]
     public void Float64Accumulation_WeightsAndBaseScoresPerOutput()
     {
         var builder = new TreeEnsembleBuilder(2, 2) { BaseScores = [10, 20] };
