@@ -1,3 +1,4 @@
+using System.Buffers;
 using ServeSharp.Runtimes.Trees.Engine;
 
 namespace ServeSharp.Runtimes.Trees.XGBoost;
@@ -119,34 +120,51 @@ internal sealed class XGBoostPredictor
     public float[] Predict(ReadOnlySpan<double> features, int rows)
     {
         var groups = Groups;
-        var margins = new float[rows * groups];
-        if (_ensemble is not null)
-        {
-            var raw = new double[rows * groups];
-            _ensemble.PredictRaw(features, rows, raw);
-            for (var i = 0; i < raw.Length; i++)
-            {
-                margins[i] = (float)raw[i];
-            }
-        }
-        else
-        {
-            PredictLinear(features, rows, margins);
-        }
-
         var width = OutputWidth;
-        var result = width == groups ? margins : new float[rows * width];
-        for (var r = 0; r < rows; r++)
+        var count = rows * groups;
+        // The margins are the result unless multi:softmax collapses each row to its class; then they are scratch.
+        float[]? rentedMargins = width == groups ? null : ArrayPool<float>.Shared.Rent(count);
+        var margins = rentedMargins ?? new float[count];
+        try
         {
-            var row = margins.AsSpan(r * groups, groups);
-            _objective.Transform(row);
-            if (!ReferenceEquals(result, margins))
+            if (_ensemble is not null)
             {
-                result[r] = row[0];
+                var raw = ArrayPool<double>.Shared.Rent(count);
+                try
+                {
+                    _ensemble.PredictRaw(features, rows, raw.AsSpan(0, count));
+                    for (var i = 0; i < count; i++)
+                    {
+                        margins[i] = (float)raw[i];
+                    }
+                }
+                finally
+                {
+                    ArrayPool<double>.Shared.Return(raw);
+                }
             }
-        }
+            else
+            {
+                PredictLinear(features, rows, margins);
+            }
 
-        return result;
+            var result = rentedMargins is null ? margins : new float[rows * width];
+            for (var r = 0; r < rows; r++)
+            {
+                var row = margins.AsSpan(r * groups, groups);
+                _objective.Transform(row);
+                if (rentedMargins is not null)
+                {
+                    result[r] = row[0];
+                }
+            }
+
+            return result;
+        }
+        finally
+        {
+            if (rentedMargins is not null) ArrayPool<float>.Shared.Return(rentedMargins);
+        }
     }
 
     // GBLinear::Pred: psum = bias[g] + base_margin, then psum += x * w[f, g] over present (non-NaN) features, in float.
