@@ -10,6 +10,12 @@ namespace ServeSharp.Protocol.Json;
 /// </summary>
 public static class JsonNumberWriter
 {
+    /// <summary>
+    /// Integral values below this have at most 15 significant digits, all of which the shortest round-trip form
+    /// keeps, in plain notation: it is the integer's digits.
+    /// </summary>
+    private const double IntegralLimit = 1e15;
+
     /// <summary>Writes <paramref name="value"/> as a JSON number (or null when not finite).</summary>
     public static void WriteDouble(Utf8JsonWriter writer, double value)
     {
@@ -20,7 +26,19 @@ public static class JsonNumberWriter
         }
 
         Span<byte> buffer = stackalloc byte[40];
-        value.TryFormat(buffer, out var written, "R", CultureInfo.InvariantCulture);
+        int written;
+        if (Math.Abs(value) < IntegralLimit && value == Math.Truncate(value) && (value != 0 || !double.IsNegative(value)))
+        {
+            // Integral values (class labels, counts): integer formatting writes the same digits without the general
+            // float algorithm. -0.0 ("-0.0") and larger values take the general path.
+            ((long)value).TryFormat(buffer, out written, default, CultureInfo.InvariantCulture);
+            buffer[written++] = (byte)'.';
+            buffer[written++] = (byte)'0';
+            writer.WriteRawValue(buffer[..written], skipInputValidation: true);
+            return;
+        }
+
+        value.TryFormat(buffer, out written, "R", CultureInfo.InvariantCulture);
         if (buffer[..written].IndexOfAny((byte)'.', (byte)'E') < 0)
         {
             buffer[written++] = (byte)'.';
