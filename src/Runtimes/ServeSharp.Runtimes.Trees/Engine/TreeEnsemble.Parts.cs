@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace ServeSharp.Runtimes.Trees.Engine;
 
 public sealed partial class TreeEnsemble
@@ -33,6 +35,9 @@ public sealed partial class TreeEnsemble
 
         /// <summary><see cref="GoesLeft"/> or NaN (one unordered comparison, cheaper than a separate NaN test).</summary>
         static abstract bool GoesLeftOrUnordered(double x, double threshold);
+
+        /// <summary>Per lane, all bits set where a value that is not NaN goes right.</summary>
+        static abstract Vector128<double> GoesRight(Vector128<double> x, Vector128<double> threshold);
     }
 
     /// <summary>Whether the rows being walked may hold NaN; walks of NaN-free rows skip the default-side test.</summary>
@@ -56,6 +61,9 @@ public sealed partial class TreeEnsemble
         public static bool GoesLeft(double x, double threshold) => x < threshold;
 
         public static bool GoesLeftOrUnordered(double x, double threshold) => !(x >= threshold);
+
+        public static Vector128<double> GoesRight(Vector128<double> x, Vector128<double> threshold) =>
+            Vector128.GreaterThanOrEqual(x, threshold);
     }
 
     private readonly struct LessOrEqual : ISplitComparer
@@ -63,6 +71,9 @@ public sealed partial class TreeEnsemble
         public static bool GoesLeft(double x, double threshold) => x <= threshold;
 
         public static bool GoesLeftOrUnordered(double x, double threshold) => !(x > threshold);
+
+        public static Vector128<double> GoesRight(Vector128<double> x, Vector128<double> threshold) =>
+            Vector128.GreaterThan(x, threshold);
     }
 
     /// <summary>Leaf values and tree weights in the accumulation type (rounded once at build for float32).</summary>

@@ -80,6 +80,9 @@ public sealed partial class TreeEnsemble
         _linearFeatures = parts.LinearFeatures;
         _linearCoefficients = parts.LinearCoefficients;
         (_walk, _walkDepth) = BuildWalk(_nodes, _roots, FeatureCount, Comparison);
+        (_maskStart, _maskEnd, _maskFeature, _maskThreshold, _maskLeft, _maskLeafStart, _maskLeaves) =
+            BuildMasks(_nodes, _roots, _walkDepth);
+        _hasMaskTrees = Array.Exists(_maskStart, static s => s >= 0);
         _orderRoots = Array.ConvertAll(_order, t => _roots[t]);
         _groupDepth = GroupDepths(_order, _walkDepth);
     }
@@ -280,8 +283,9 @@ public sealed partial class TreeEnsemble
 
     /// <summary>
     /// Evaluates blocks of up to <see cref="BlockRows"/> rows tree by tree (the tree's nodes stay in cache while
-    /// the block goes through it), summing in <typeparamref name="T"/>. Blocks of fewer than <see cref="RowLanes"/>
-    /// rows go row by row through groups of trees instead, which is what a single-row request needs.
+    /// the block goes through it), summing in <typeparamref name="T"/>; small trees find a NaN-free block's leaves by
+    /// masks (<see cref="LeavesByMasks"/>). Blocks of fewer than <see cref="RowLanes"/> rows go row by row through
+    /// groups of trees instead, which is what a single-row request needs.
     /// </summary>
     private void Predict<TCmp, T>(ReadOnlySpan<double> features, int rowCount, Span<double> output, Values<T> values)
         where TCmp : struct, ISplitComparer
@@ -298,6 +302,12 @@ public sealed partial class TreeEnsemble
         var acc = accLength <= StackLimit ? stackalloc T[accLength] : (accRented = ArrayPool<T>.Shared.Rent(accLength)).AsSpan(0, accLength);
         var castLength = CastFeaturesToFloat32 ? blockRows * f : 0;
         var cast = castLength <= StackLimit ? stackalloc double[castLength] : (castRented = ArrayPool<double>.Shared.Rent(castLength)).AsSpan(0, castLength);
+        // Rows rounded up to whole vectors, for the masked trees' column copy of a block.
+        var stride = (blockRows + 1) & ~1;
+        var columnsLength = _hasMaskTrees && blockRows >= RowLanes ? stride * f : 0;
+        double[]? columnsRented = null;
+        var columns = columnsLength <= StackLimit ? stackalloc double[columnsLength] : (columnsRented = ArrayPool<double>.Shared.Rent(columnsLength)).AsSpan(0, columnsLength);
+        Span<ulong> masks = stackalloc ulong[_hasMaskTrees ? BlockRows : 0];
         try
         {
             for (var start = 0; start < rowCount; start += BlockRows)
@@ -340,9 +350,24 @@ public sealed partial class TreeEnsemble
                 }
                 else
                 {
+                    var byMasks = _hasMaskTrees && !anyNaN;
+                    var rowStride = (rows + 1) & ~1;
+                    if (byMasks)
+                    {
+                        ToColumns(block, rows, rowStride, columns[..(rowStride * f)]);
+                    }
+
                     foreach (var t in _order)
                     {
-                        LeavesOfRows<TCmp>(t, block, rows, rowHasNaN, anyNaN, leaves);
+                        if (byMasks && _maskStart[t] >= 0)
+                        {
+                            LeavesByMasks<TCmp>(t, columns[..(rowStride * f)], rowStride, rows, masks, leaves);
+                        }
+                        else
+                        {
+                            LeavesOfRows<TCmp>(t, block, rows, rowHasNaN, anyNaN, leaves);
+                        }
+
                         var target = _treeOutputs[t];
                         if (target >= 0 && !_hasLinearLeaves)
                         {
@@ -389,6 +414,7 @@ public sealed partial class TreeEnsemble
         {
             if (accRented is not null) ArrayPool<T>.Shared.Return(accRented);
             if (castRented is not null) ArrayPool<double>.Shared.Return(castRented);
+            if (columnsRented is not null) ArrayPool<double>.Shared.Return(columnsRented);
         }
     }
 

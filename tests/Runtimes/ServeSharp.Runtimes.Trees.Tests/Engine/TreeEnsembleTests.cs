@@ -269,6 +269,86 @@ public sealed class TreeEnsembleTests
         Assert.NotEqual(batch[0], batch[2]);
     }
 
+    [Theory]
+    [InlineData(SplitComparison.LessOrEqual, false, 0)]
+    [InlineData(SplitComparison.LessThan, true, 0)]
+    [InlineData(SplitComparison.LessThan, false, 5)]
+    public void Batch_OfIrregularTreesWithoutNaN_EqualsSingleRow(SplitComparison comparison, bool float32, int withNaNEvery)
+    {
+        // Trees of every shape up to depth 6 (masked when small, walked when not), thresholds and values from the same
+        // few numbers so rows land exactly on thresholds; row by row is the walk, the batch finds leaves by masks
+        // unless its block holds a NaN.
+        var random = new Random(7);
+        const int features = 3;
+        var builder = new TreeEnsembleBuilder(features, 3)
+        {
+            Comparison = comparison,
+            Accumulation = float32 ? AccumulationPrecision.Float32 : AccumulationPrecision.Float64,
+            CastFeaturesToFloat32 = float32,
+            BaseScores = [0.5, -0.5, 0],
+        };
+        for (var t = 0; t < 60; t++)
+        {
+            builder.AddTree(IrregularTree(random, features, maxDepth: 1 + t % 6), outputIndex: t % 3);
+        }
+
+        var ensemble = builder.Build();
+        const int rows = 133;
+        var x = new double[rows * features];
+        for (var i = 0; i < x.Length; i++)
+        {
+            x[i] = withNaNEvery > 0 && i % (withNaNEvery * 41) == 3 ? double.NaN : random.Next(8) / 8.0;
+        }
+
+        var batch = new double[rows * 3];
+        ensemble.PredictRaw(x, rows, batch);
+        var single = new double[3];
+        var distinct = new HashSet<double>();
+        for (var r = 0; r < rows; r++)
+        {
+            ensemble.PredictRaw(x.AsSpan(r * features, features), single);
+            Assert.Equal(single, batch.AsSpan(r * 3, 3).ToArray());
+            distinct.Add(single[0]);
+        }
+
+        Assert.True(distinct.Count > 20, $"only {distinct.Count} distinct predictions");
+    }
+
+    // A random tree in the builder's arrays: each node is a leaf with some probability (always at maxDepth).
+    private static TreeArrays IrregularTree(Random random, int features, int maxDepth)
+    {
+        var left = new List<int>();
+        var right = new List<int>();
+        var feature = new List<int>();
+        var threshold = new List<double>();
+        var values = new List<double>();
+        int Add(int depth)
+        {
+            var i = left.Count;
+            left.Add(-1);
+            right.Add(-1);
+            feature.Add(random.Next(features));
+            threshold.Add(random.Next(1, 8) / 8.0);
+            values.Add(random.Next(-64, 64) / 16.0 + random.NextDouble() / 1024);
+            if (depth < maxDepth && (depth == 0 || random.Next(4) != 0))
+            {
+                var l = Add(depth + 1);
+                var r = Add(depth + 1);
+                left[i] = l;
+                right[i] = r;
+            }
+
+            return i;
+        }
+
+        Add(0);
+        return new TreeArrays
+        {
+            LeftChild = [.. left], RightChild = [.. right], SplitFeature = [.. feature], Threshold = [.. threshold],
+            LeafValues = [.. values],
+        };
+    }
+
     [Fact]
     public void UnreachableNodes_AreDropped()
     {

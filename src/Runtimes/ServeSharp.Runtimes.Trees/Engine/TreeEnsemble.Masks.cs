@@ -1,0 +1,150 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace ServeSharp.Runtimes.Trees.Engine;
+
+/// <summary>
+/// Finding leaves for a block of NaN-free rows by evaluating every split of a small tree for all rows at once, two
+/// rows per vector instruction (the QuickScorer idea): each row starts with a bit per leaf, left to right, and each
+/// split the row fails (goes right at) clears the bits of the leaves in that split's left subtree; the row's leaf is
+/// the lowest bit left. Only the leaf it walks to survives every split on its path, and a leaf further left is
+/// cleared by the split where the two paths part. Used for walkable trees of at most 64 leaves whose splits are few
+/// for their depth, where it costs less than walking node by node; with no NaN, every walkable split is the plain
+/// comparison, so the result is the walk's.
+/// </summary>
+public sealed partial class TreeEnsemble
+{
+    /// <summary>Largest number of splits per level of depth for which all splits are evaluated rather than walked.</summary>
+    private const int MaskSplitsPerLevel = 4;
+
+    /// <summary>Per tree: its first split in the <c>_mask*</c> split arrays, or -1 when it is walked instead.</summary>
+    private readonly int[] _maskStart;
+
+    /// <summary>Per tree: the end of its splits in the <c>_mask*</c> split arrays.</summary>
+    private readonly int[] _maskEnd;
+
+    private readonly int[] _maskFeature;
+    private readonly double[] _maskThreshold;
+
+    /// <summary>Per split: the bits of the leaves in its left subtree.</summary>
+    private readonly ulong[] _maskLeft;
+
+    /// <summary>Per tree: the index of its first leaf in <see cref="_maskLeaves"/>.</summary>
+    private readonly int[] _maskLeafStart;
+
+    /// <summary>Every masked tree's leaves, left to right, as node numbers.</summary>
+    private readonly int[] _maskLeaves;
+
+    /// <summary>Whether any tree is evaluated by masks.</summary>
+    private readonly bool _hasMaskTrees;
+
+    private static (int[] Start, int[] End, int[] Feature, double[] Threshold, ulong[] Left, int[] LeafStart, int[] Leaves) BuildMasks(
+        TreeNode[] nodes, int[] roots, int[] walkDepth)
+    {
+        var start = new int[roots.Length];
+        var end = new int[roots.Length];
+        var leafStart = new int[roots.Length];
+        var feature = new List<int>();
+        var threshold = new List<double>();
+        var left = new List<ulong>();
+        var leaves = new List<int>();
+        for (var t = 0; t < roots.Length; t++)
+        {
+            start[t] = -1;
+            var treeEnd = t + 1 < roots.Length ? roots[t + 1] : nodes.Length;
+            var depth = walkDepth[t];
+            if (depth < 0)
+            {
+                continue;
+            }
+
+            // Pre-order numbering: leaves by node number are the leaves left to right, and a split's left subtree is
+            // the nodes from the next one up to its right child.
+            var leavesBefore = new int[treeEnd - roots[t] + 1];
+            for (var i = roots[t]; i < treeEnd; i++)
+            {
+                leavesBefore[i - roots[t] + 1] = leavesBefore[i - roots[t]] + (nodes[i].Feature < 0 ? 1 : 0);
+            }
+
+            var leafCount = leavesBefore[^1];
+            var splitCount = treeEnd - roots[t] - leafCount;
+            if (leafCount > 64 || splitCount > MaskSplitsPerLevel * depth)
+            {
+                continue;
+            }
+
+            start[t] = feature.Count;
+            leafStart[t] = leaves.Count;
+            for (var i = roots[t]; i < treeEnd; i++)
+            {
+                ref readonly var node = ref nodes[i];
+                if (node.Feature < 0)
+                {
+                    leaves.Add(i);
+                    continue;
+                }
+
+                var low = leavesBefore[i + 1 - roots[t]];
+                var high = leavesBefore[node.Right - roots[t]];
+                feature.Add(node.Feature);
+                threshold.Add(node.Threshold);
+                left.Add(((1UL << (high - low)) - 1) << low);
+            }
+
+            end[t] = feature.Count;
+        }
+
+        return (start, end, feature.ToArray(), threshold.ToArray(), left.ToArray(), leafStart, leaves.ToArray());
+    }
+
+    /// <summary>
+    /// Copies <paramref name="rows"/> rows of <paramref name="block"/> into <paramref name="columns"/> feature by
+    /// feature, each column <paramref name="stride"/> values long (rows rounded up to whole vectors; the rest zero).
+    /// </summary>
+    private void ToColumns(ReadOnlySpan<double> block, int rows, int stride, Span<double> columns)
+    {
+        var f = FeatureCount;
+        columns.Clear();
+        for (var r = 0; r < rows; r++)
+        {
+            var row = block.Slice(r * f, f);
+            for (var j = 0; j < row.Length; j++)
+            {
+                columns[j * stride + r] = row[j];
+            }
+        }
+    }
+
+    /// <summary>
+    /// The leaf masked tree <paramref name="tree"/> sends each of <paramref name="rows"/> NaN-free rows to, the rows
+    /// given as <paramref name="columns"/> (see <see cref="ToColumns"/>); <paramref name="masks"/> is scratch of
+    /// <paramref name="stride"/> values.
+    /// </summary>
+    private void LeavesByMasks<TCmp>(int tree, ReadOnlySpan<double> columns, int stride, int rows, Span<ulong> masks, Span<int> leaves)
+        where TCmp : struct, ISplitComparer
+    {
+        var bits = masks[..stride];
+        bits.Fill(ulong.MaxValue);
+        ref var b = ref MemoryMarshal.GetReference(bits);
+        ref var x = ref MemoryMarshal.GetReference(columns);
+        for (var n = _maskStart[tree]; n < _maskEnd[tree]; n++)
+        {
+            ref var column = ref Unsafe.Add(ref x, _maskFeature[n] * stride);
+            var threshold = Vector128.Create(_maskThreshold[n]);
+            var left = Vector128.Create(_maskLeft[n]);
+            for (nuint r = 0; r < (nuint)stride; r += (nuint)Vector128<double>.Count)
+            {
+                var right = TCmp.GoesRight(Vector128.LoadUnsafe(ref column, r), threshold).AsUInt64();
+                Vector128.AndNot(Vector128.LoadUnsafe(ref b, r), right & left).StoreUnsafe(ref b, r);
+            }
+        }
+
+        var tree0 = _maskLeafStart[tree];
+        for (var r = 0; r < rows; r++)
+        {
+            leaves[r] = _maskLeaves[tree0 + BitOperations.TrailingZeroCount(bits[r])];
+        }
+    }
+}
