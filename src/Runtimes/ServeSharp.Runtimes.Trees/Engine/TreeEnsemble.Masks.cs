@@ -118,11 +118,11 @@ public sealed partial class TreeEnsemble
     }
 
     /// <summary>
-    /// The leaf masked tree <paramref name="tree"/> sends each of <paramref name="rows"/> NaN-free rows to, the rows
-    /// given as <paramref name="columns"/> (see <see cref="ToColumns"/>); <paramref name="masks"/> is scratch of
-    /// <paramref name="stride"/> values.
+    /// Each row's leaf bits after every split of masked tree <paramref name="tree"/>: the lowest set bit is the leaf the
+    /// row reaches. The rows are <paramref name="columns"/> (see <see cref="ToColumns"/>); the result is the first
+    /// <paramref name="stride"/> values of <paramref name="masks"/>.
     /// </summary>
-    private void LeavesByMasks<TCmp>(int tree, ReadOnlySpan<double> columns, int stride, int rows, Span<ulong> masks, Span<int> leaves)
+    private Span<ulong> Masks<TCmp>(int tree, ReadOnlySpan<double> columns, int stride, Span<ulong> masks)
         where TCmp : struct, ISplitComparer
     {
         var bits = masks[..stride];
@@ -141,10 +141,41 @@ public sealed partial class TreeEnsemble
             }
         }
 
-        var tree0 = _maskLeafStart[tree];
+        return bits;
+    }
+
+    /// <summary>The leaf (node number) each of <paramref name="rows"/> rows reaches, from its <see cref="Masks{TCmp}"/> bits.</summary>
+    private void LeavesOfMasks(int tree, ReadOnlySpan<ulong> bits, int rows, Span<int> leaves)
+    {
+        var first = _maskLeafStart[tree];
         for (var r = 0; r < rows; r++)
         {
-            leaves[r] = _maskLeaves[tree0 + BitOperations.TrailingZeroCount(bits[r])];
+            leaves[r] = _maskLeaves[first + BitOperations.TrailingZeroCount(bits[r])];
+        }
+    }
+
+    /// <summary>
+    /// Adds masked tree <paramref name="tree"/>'s (weighted) leaf value to each row's sum, from the rows'
+    /// <see cref="Masks{TCmp}"/> bits: <paramref name="column"/>[r · <paramref name="k"/>] is row r's sum of the tree's output.
+    /// </summary>
+    private void SumByMasks<T>(int tree, ReadOnlySpan<ulong> bits, int rows, Span<T> column, int k, Values<T> values)
+        where T : unmanaged, INumber<T>
+    {
+        var leafValues = values.MaskLeaf.AsSpan(_maskLeafStart[tree]);
+        if (_unitWeights)
+        {
+            for (var r = 0; r < rows; r++)
+            {
+                column[r * k] += leafValues[BitOperations.TrailingZeroCount(bits[r])];
+            }
+        }
+        else
+        {
+            var weight = values.Weights[tree];
+            for (var r = 0; r < rows; r++)
+            {
+                column[r * k] += leafValues[BitOperations.TrailingZeroCount(bits[r])] * weight;
+            }
         }
     }
 }

@@ -84,5 +84,6 @@ public sealed partial class TreeEnsemble
     /// Per output, what its sum starts from: the base score (zero when the sum is divided) plus the folded trees'
     /// values, added in tree order.
     /// </param>
-    private sealed record Values<T>(T[] Leaf, T[] Node, T[] Weights, T[] Start);
+    /// <param name="MaskLeaf">The masked trees' leaf values, in <c>_maskLeaves</c> order.</param>
+    private sealed record Values<T>(T[] Leaf, T[] Node, T[] Weights, T[] Start, T[] MaskLeaf);
 }

@@ -64,6 +64,10 @@ public sealed partial class TreeEnsemble
             nodeValues[i] = _nodes[i].Feature < 0 && _nodes[i].Left < _leafValues.Length ? _leafValues[_nodes[i].Left] : 0.0;
         }
 
+        (_walk, _walkDepth) = BuildWalk(_nodes, _roots, FeatureCount, Comparison);
+        (_maskStart, _maskEnd, _maskFeature, _maskThreshold, _maskLeft, _maskLeafStart, _maskLeaves) =
+            BuildMasks(_nodes, _roots, _walkDepth);
+        _hasMaskTrees = Array.Exists(_maskStart, static s => s >= 0);
         _hasLinearLeaves = parts.LinearConstants.Length > 0;
         _unitWeights = Array.TrueForAll(parts.TreeWeights, static w => w == 1.0);
         var folded = FoldedTrees(_nodes, _roots, _treeOutputs, OutputCount);
@@ -79,10 +83,6 @@ public sealed partial class TreeEnsemble
         _linearStarts = parts.LinearStarts;
         _linearFeatures = parts.LinearFeatures;
         _linearCoefficients = parts.LinearCoefficients;
-        (_walk, _walkDepth) = BuildWalk(_nodes, _roots, FeatureCount, Comparison);
-        (_maskStart, _maskEnd, _maskFeature, _maskThreshold, _maskLeft, _maskLeafStart, _maskLeaves) =
-            BuildMasks(_nodes, _roots, _walkDepth);
-        _hasMaskTrees = Array.Exists(_maskStart, static s => s >= 0);
         _orderRoots = Array.ConvertAll(_order, t => _roots[t]);
         _groupDepth = GroupDepths(_order, _walkDepth);
     }
@@ -257,7 +257,7 @@ public sealed partial class TreeEnsemble
             }
         }
 
-        return new Values<T>(leaf, node, weights, start);
+        return new Values<T>(leaf, node, weights, start, Array.ConvertAll(_maskLeaves, i => node[i]));
     }
 
     private static void RoundToFloat32(ReadOnlySpan<double> source, Span<double> destination)
@@ -284,7 +284,7 @@ public sealed partial class TreeEnsemble
     /// <summary>
     /// Evaluates blocks of up to <see cref="BlockRows"/> rows tree by tree (the tree's nodes stay in cache while
     /// the block goes through it), summing in <typeparamref name="T"/>; small trees find a NaN-free block's leaves by
-    /// masks (<see cref="LeavesByMasks"/>). Blocks of fewer than <see cref="RowLanes"/> rows go row by row through
+    /// masks (<see cref="Masks{TCmp}"/>). Blocks of fewer than <see cref="RowLanes"/> rows go row by row through
     /// groups of trees instead, which is what a single-row request needs.
     /// </summary>
     private void Predict<TCmp, T>(ReadOnlySpan<double> features, int rowCount, Span<double> output, Values<T> values)
@@ -359,16 +359,23 @@ public sealed partial class TreeEnsemble
 
                     foreach (var t in _order)
                     {
+                        var target = _treeOutputs[t];
                         if (byMasks && _maskStart[t] >= 0)
                         {
-                            LeavesByMasks<TCmp>(t, columns[..(rowStride * f)], rowStride, rows, masks, leaves);
+                            var bits = Masks<TCmp>(t, columns[..(rowStride * f)], rowStride, masks);
+                            if (target >= 0 && !_hasLinearLeaves)
+                            {
+                                SumByMasks(t, bits, rows, sums[target..], k, values);
+                                continue;
+                            }
+
+                            LeavesOfMasks(t, bits, rows, leaves);
                         }
                         else
                         {
                             LeavesOfRows<TCmp>(t, block, rows, rowHasNaN, anyNaN, leaves);
                         }
 
-                        var target = _treeOutputs[t];
                         if (target >= 0 && !_hasLinearLeaves)
                         {
                             // The common case, AddLeaf's first branch hoisted out of the row loop.

@@ -289,7 +289,9 @@ public sealed class TreeEnsembleTests
         };
         for (var t = 0; t < 60; t++)
         {
-            builder.AddTree(IrregularTree(random, features, maxDepth: 1 + t % 6), outputIndex: t % 3);
+            // Every seventh tree has vector leaves (one value per output).
+            var width = t % 7 == 6 ? 3 : 1;
+            builder.AddTree(IrregularTree(random, features, maxDepth: 1 + t % 6, width), outputIndex: width == 1 ? t % 3 : 0);
         }
 
         var ensemble = builder.Build();
@@ -315,7 +317,7 @@ public sealed class TreeEnsembleTests
     }
 
     // A random tree in the builder's arrays: each node is a leaf with some probability (always at maxDepth).
-    private static TreeArrays IrregularTree(Random random, int features, int maxDepth)
+    private static TreeArrays IrregularTree(Random random, int features, int maxDepth, int width = 1)
     {
         var left = new List<int>();
         var right = new List<int>();
@@ -329,7 +331,10 @@ public sealed class TreeEnsembleTests
             right.Add(-1);
             feature.Add(random.Next(features));
             threshold.Add(random.Next(1, 8) / 8.0);
-            values.Add(random.Next(-64, 64) / 16.0 + random.NextDouble() / 1024);
+            for (var j = 0; j < width; j++)
+            {
+                values.Add(random.Next(-64, 64) / 16.0 + random.NextDouble() / 1024);
+            }
             if (depth < maxDepth && (depth == 0 || random.Next(4) != 0))
             {
                 var l = Add(depth + 1);
@@ -345,7 +350,7 @@ public sealed class TreeEnsembleTests
         return new TreeArrays
         {
             LeftChild = [.. left], RightChild = [.. right], SplitFeature = [.. feature], Threshold = [.. threshold],
-            LeafValues = [.. values],
+            LeafValues = [.. values], LeafWidth = width,
         };
     }
 
