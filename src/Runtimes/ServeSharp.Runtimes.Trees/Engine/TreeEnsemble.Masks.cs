@@ -161,12 +161,15 @@ public sealed partial class TreeEnsemble
     private void SumByMasks<T>(int tree, ReadOnlySpan<ulong> bits, int rows, Span<T> column, int k, Values<T> values)
         where T : unmanaged, INumber<T>
     {
-        var leafValues = values.MaskLeaf.AsSpan(_maskLeafStart[tree]);
+        // Bits above the tree's leaves are never cleared and a row's own leaf bit never is, so the lowest set bit is
+        // always one of the tree's leaves; column holds (rows - 1) · k + 1 values at least.
+        ref var leafValues = ref values.MaskLeaf[_maskLeafStart[tree]];
+        ref var sums = ref MemoryMarshal.GetReference(column);
         if (_unitWeights)
         {
             for (var r = 0; r < rows; r++)
             {
-                column[r * k] += leafValues[BitOperations.TrailingZeroCount(bits[r])];
+                Unsafe.Add(ref sums, r * k) += Unsafe.Add(ref leafValues, BitOperations.TrailingZeroCount(bits[r]));
             }
         }
         else
@@ -174,7 +177,7 @@ public sealed partial class TreeEnsemble
             var weight = values.Weights[tree];
             for (var r = 0; r < rows; r++)
             {
-                column[r * k] += leafValues[BitOperations.TrailingZeroCount(bits[r])] * weight;
+                Unsafe.Add(ref sums, r * k) += Unsafe.Add(ref leafValues, BitOperations.TrailingZeroCount(bits[r])) * weight;
             }
         }
     }

@@ -408,12 +408,20 @@ public sealed partial class TreeEnsemble
                 }
 
                 var outBlock = output.Slice(start * k, rows * k);
-                for (var i = 0; i < sums.Length; i++)
+                if (_divisor is { } d)
                 {
-                    // Float32: the division happens in double and is rounded to float once, as before the transform.
-                    outBlock[i] = _divisor is { } d
-                        ? double.CreateTruncating(T.CreateTruncating(_baseScores[i % k] + double.CreateTruncating(sums[i]) / d))
-                        : double.CreateTruncating(sums[i]);
+                    for (var i = 0; i < sums.Length; i++)
+                    {
+                        // Float32: the division happens in double and is rounded to float once, as before the transform.
+                        outBlock[i] = double.CreateTruncating(T.CreateTruncating(_baseScores[i % k] + double.CreateTruncating(sums[i]) / d));
+                    }
+                }
+                else
+                {
+                    for (var i = 0; i < sums.Length; i++)
+                    {
+                        outBlock[i] = double.CreateTruncating(sums[i]);
+                    }
                 }
             }
         }

@@ -51,6 +51,24 @@ public sealed class XGBoostFixtureTests
 
     public static TheoryData<string> CaseNames() => new(FixtureCases.CaseNames("xgboost"));
 
+    /// <summary>The rows sent as FP32 (what XGBoost's DMatrix holds anyway) give the same bits as FP64.</summary>
+    [Theory]
+    [MemberData(nameof(CaseNames))]
+    public async Task PredictFp32Rows_MatchesXGBoostBitForBit(string caseName)
+    {
+        using var expected = FixtureCases.Expected("xgboost", caseName);
+        var reference = expected.RootElement.GetProperty("predictions").EnumerateObject().First();
+        var bits = reference.Value.GetProperty("float32_bits").EnumerateArray().Select(e => e.GetUInt32()).ToArray();
+        using var dir = FixtureCases.DirectoryWith(Path.Combine(FixtureCases.Root("xgboost"), caseName, "model." + reference.Name));
+        await using var model = await new XGBoostRuntime().LoadAsync(new ModelLoadContext { Name = "m", ModelDirectory = dir.Path }, default);
+        var rows = FixtureCases.Rows(expected.RootElement.GetProperty("rows"));
+        var input = new Tensor(rows.Name, TensorDataType.FP32, rows.Shape, rows.GetData<double>().Select(v => (float)v).ToArray());
+
+        var actual = (await model.PredictAsync(new InferenceRequest("m", [input]), default)).Outputs[0].GetData<float>();
+
+        Assert.Equal(bits, actual.Select(BitConverter.SingleToUInt32Bits).ToArray());
+    }
+
     /// <summary>One row per request takes the single-row path (trees walked in groups); it must give the batch's bits.</summary>
     [Theory]
     [MemberData(nameof(CaseNames))]
