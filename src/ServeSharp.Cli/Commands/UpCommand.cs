@@ -127,12 +127,54 @@ internal static class UpCommand
 
     /// <summary>
     /// The natively compiled model server (<c>servesharp-serve</c>, published from src/ServeSharp.Serve) when it sits
-    /// next to this executable, as in a published installation; else none, and replicas run <c>servesharp serve</c>.
+    /// next to this executable, as in a published installation, and runs here (<c>--version</c> exits 0: a build for
+    /// another CPU level or C library fails at once); else none, and replicas run <c>servesharp serve</c>.
     /// </summary>
     private static string[] NativeModelServer()
     {
         var native = Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "servesharp-serve.exe" : "servesharp-serve");
-        return File.Exists(native) && !File.Exists(Path.ChangeExtension(native, ".dll")) ? [native] : [];
+        if (!File.Exists(native) || File.Exists(Path.ChangeExtension(native, ".dll")))
+        {
+            return [];
+        }
+
+        if (NativeRuns(native, out var problem))
+        {
+            return [native];
+        }
+
+        Console.Error.WriteLine($"servesharp up: {native} does not run on this machine ({problem}); replicas run `servesharp serve` instead.");
+        return [];
+    }
+
+    internal static bool NativeRuns(string native, out string problem)
+    {
+        var info = new System.Diagnostics.ProcessStartInfo(native, ["--version"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        try
+        {
+            using var process = System.Diagnostics.Process.Start(info)!;
+            var stderr = process.StandardError.ReadToEndAsync();
+            _ = process.StandardOutput.ReadToEndAsync();
+            if (!process.WaitForExit(TimeSpan.FromSeconds(10)))
+            {
+                process.Kill();
+                problem = "--version did not finish in 10 s";
+                return false;
+            }
+
+            problem = process.ExitCode == 0 ? string.Empty : $"exit code {process.ExitCode}: {stderr.Result.Trim()}";
+            return process.ExitCode == 0;
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            problem = e.Message;
+            return false;
+        }
     }
 
     /// <summary>How to start this same executable again (for <c>servesharp serve</c> replicas).</summary>
