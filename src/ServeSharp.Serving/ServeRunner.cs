@@ -52,6 +52,7 @@ internal static class ServeRunner
             return 1;
         }
 
+        RuntimeCatalog.StartWarmUp(options);
         await using var server = ModelServer.Create(options, RuntimeCatalog.Register);
         IReadOnlyList<ModelEntry> entries;
         try

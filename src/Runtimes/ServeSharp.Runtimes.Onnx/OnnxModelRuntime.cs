@@ -20,6 +20,9 @@ public sealed class OnnxModelRuntime : IModelRuntime
     /// <summary>The Triton platform string for ONNX models, reported in V2 model metadata.</summary>
     public const string Platform = "onnx_onnxv1";
 
+    // The warm-up StartWarmUp began, if any: a load waits for it rather than creating the environment alongside it.
+    private static Task? s_warmUp;
+
     private readonly OnnxRuntimeOptions _options;
     private readonly ILogger _logger;
     private readonly TimeProvider _timeProvider;
@@ -53,6 +56,51 @@ public sealed class OnnxModelRuntime : IModelRuntime
     public string Format => FormatName;
 
     /// <summary>
+    /// Starts creating ONNX Runtime's process-wide environment on a background thread and returns at once. The first
+    /// model load otherwise pays for it: loading the native library and registering every operator schema take about
+    /// 50 ms of CPU, which a server can overlap with building its host when it knows early that it will serve ONNX
+    /// models. The environment is the one every session uses (<see cref="OrtEnv.Instance"/>, default settings), so
+    /// loading behaves the same with or without the warm-up; a failure here is left for the model load to report.
+    /// </summary>
+    /// <returns>The warm-up, which completes when the environment exists or creating it failed (never faults).</returns>
+    public static Task StartWarmUp()
+    {
+        if (Volatile.Read(ref s_warmUp) is { } started)
+        {
+            return started;
+        }
+
+        OnnxTelemetry.DisableUnlessConfigured();
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                _ = OrtEnv.Instance();
+            }
+            catch (Exception ex) when (ex is OnnxRuntimeException or DllNotFoundException or EntryPointNotFoundException or TypeInitializationException)
+            {
+                // The model load creates the environment again and reports the failure in the model's state.
+            }
+            finally
+            {
+                done.SetResult();
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "onnx-warm-up",
+        };
+        if (Interlocked.CompareExchange(ref s_warmUp, done.Task, null) is { } other)
+        {
+            return other;
+        }
+
+        thread.Start();
+        return done.Task;
+    }
+
+    /// <summary>
     /// True when the directory holds at least one top-level <c>*.onnx</c> file. A directory with several and no
     /// <c>model.onnx</c> is still claimed, so that loading it explains the ambiguity instead of "unknown format".
     /// </summary>
@@ -66,6 +114,7 @@ public sealed class OnnxModelRuntime : IModelRuntime
         var started = _timeProvider.GetTimestamp();
         var file = OnnxModelFile.Locate(context.ModelDirectory);
         var threads = ResolveIntraOpThreads(context);
+        Volatile.Read(ref s_warmUp)?.Wait(cancellationToken);
 
         InferenceSession session;
         try
