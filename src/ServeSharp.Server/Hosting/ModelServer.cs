@@ -147,6 +147,9 @@ public sealed class ModelServer : IAsyncDisposable
             o.MaxSendMessageSize = options.GrpcMaxSendMessageSize;
             o.EnableDetailedErrors = false;
         });
+        // Grpc.AspNetCore's default provider binds services that derive from a generated base class, which ours does
+        // not; constructing it for nothing costs the natively compiled server a run-time generic instantiation.
+        services.RemoveAll(typeof(IServiceMethodProvider<>));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceMethodProvider<InferenceGrpcService>, InferenceGrpcMethodProvider>());
 
         var app = builder.Build();
