@@ -3,7 +3,7 @@
 # the same requests with pre-recorded bytes, measured in the same run on the same machine. Writes the model-server
 # section of bench/RESULTS.md (other sections are left alone).
 #
-#   bench/run.sh                         full run (about 8 minutes)
+#   bench/run.sh                         full run (about 15 minutes)
 #   BENCH_DURATION=2 BENCH_WARMUP=1 BENCH_SCENARIO_WARMUP=1 bench/run.sh    smoke run (well under a minute)
 #   BENCH_MODEL_DIR=examples/iris-xgboost bench/run.sh
 #                                        the same scenarios on another model: its own section
@@ -11,7 +11,11 @@
 #                                        read from the model-server section (run bench/run.sh first)
 #
 # Environment:
-#   BENCH_DURATION          seconds measured per scenario and target (default 20)
+#   BENCH_DURATION          seconds measured per scenario, target and round (default 10)
+#   BENCH_ROUNDS            measured runs per scenario and target, alternating servesharp and the ceiling and
+#                           swapping which goes first each round (default 3); the table reports the median round
+#                           and the median of the per-round ratios, and lists every round's ratio
+#   BENCH_STARTS            cold starts per build for start-to-ready (default 9)
 #   BENCH_WARMUP            seconds of JIT warm-up per target and protocol before the first scenario (default 10)
 #   BENCH_SCENARIO_WARMUP   seconds of load before each measured run, not counted (default 3)
 #   BENCH_CONNECTIONS       connections for wrk and h2load (default 16)
@@ -31,7 +35,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DURATION=${BENCH_DURATION:-20}
+DURATION=${BENCH_DURATION:-10}
+ROUNDS=${BENCH_ROUNDS:-3}
+STARTS=${BENCH_STARTS:-9}
 WARMUP=${BENCH_WARMUP:-10}
 SCENARIO_WARMUP=${BENCH_SCENARIO_WARMUP:-3}
 CONNECTIONS=${BENCH_CONNECTIONS:-16}
@@ -129,10 +135,10 @@ stop() {
 
 # --- start-to-ready --------------------------------------------------------------------------------------------------
 # Time from spawning the process to the first 200 from /v2/models/<m>/ready (includes the runtime's own start-up and
-# the model load), measured over 5 cold starts of each build (native model server, then the ReadyToRun tool,
+# the model load), measured over $STARTS cold starts of each build (native model server, then the ReadyToRun tool,
 # interleaved); the median is reported.
 native_ms=(); tool_ms=()
-for _ in 1 2 3 4 5; do
+for _ in $(seq "$STARTS"); do
   for kind in native tool; do
     t0=$(now_ns)
     pid=$(start_servesharp $kind)
@@ -145,9 +151,10 @@ for _ in 1 2 3 4 5; do
   done
 done
 READY_SORTED=$(printf '%s\n' "${native_ms[@]}" | sort -n | tr '\n' ' ')
-READY_MEDIAN=$(printf '%s\n' "${native_ms[@]}" | sort -n | sed -n 3p)
+MEDIAN_LINE=$(( (STARTS + 1) / 2 ))
+READY_MEDIAN=$(printf '%s\n' "${native_ms[@]}" | sort -n | sed -n "${MEDIAN_LINE}p")
 TOOL_SORTED=$(printf '%s\n' "${tool_ms[@]}" | sort -n | tr '\n' ' ')
-TOOL_MEDIAN=$(printf '%s\n' "${tool_ms[@]}" | sort -n | sed -n 3p)
+TOOL_MEDIAN=$(printf '%s\n' "${tool_ms[@]}" | sort -n | sed -n "${MEDIAN_LINE}p")
 log "start-to-ready ms: servesharp-serve $READY_SORTED(median $READY_MEDIAN); servesharp serve $TOOL_SORTED(median $TOOL_MEDIAN)"
 
 # --- servers ---------------------------------------------------------------------------------------------------------
@@ -205,7 +212,7 @@ h2load_run() {
     --log-file "$WORK/logs/$name.tsv" "$url" >"$WORK/logs/$name.txt" 2>&1
 }
 
-# Echo "rps p50_ms p99_ms errors" for a finished run.
+# Echo "rps p50_ms p99_ms errors" for a finished run (argument: the log name's path without .txt).
 wrk_stats() {
   awk '
     function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
@@ -214,7 +221,7 @@ wrk_stats() {
     $1 == "99%" { p99 = ms($2) }
     /Non-2xx or 3xx responses:/ { errors += $NF }
     /Socket errors:/ { gsub(/,/, ""); errors += $4 + $6 + $8 + $10 }
-    END { printf "%.0f %.2f %.2f %d\n", rps, p50, p99, errors }' "$1"
+    END { printf "%.0f %.2f %.2f %d\n", rps, p50, p99, errors }' "$1.txt"
 }
 
 h2load_stats() {
@@ -243,27 +250,52 @@ done
 h2load_run warmup-ss-grpc "http://127.0.0.1:$SS_GRPC$GRPC_PATH" "$WORK/requests/grpc-b1.bin" 10 "$WARMUP"
 h2load_run warmup-ce-grpc "http://127.0.0.1:$CE_GRPC$GRPC_PATH" "$WORK/requests/grpc-b1.bin" 10 "$WARMUP"
 
+# measure_scenario NAME KIND SS_ARGS... -- CE_ARGS...: BENCH_ROUNDS measured runs of each target, alternating and
+# swapping which target goes first each round (so neither always runs on a warmer or cooler machine), each after
+# BENCH_SCENARIO_WARMUP seconds of unmeasured load. KIND is wrk or h2load; the args are the run function's after the
+# log name. Appends "NAME|ss stats|ce stats|ratios" to rows, where the stats are the median round's (by req/s) and
+# ratios lists each round's servesharp/ceiling req/s.
+measure_scenario() {
+  local name=$1 kind=$2; shift 2
+  local ss_args=() ce_args=()
+  while [ "$1" != -- ]; do ss_args+=("$1"); shift; done; shift
+  ce_args=("$@")
+  local run=${kind}_run stats=${kind}_stats round first target log ss_lines=() ce_lines=() ratios=()
+  for round in $(seq "$ROUNDS"); do
+    if [ $((round % 2)) -eq 1 ]; then first=ss; else first=ce; fi
+    for target in $first $([ $first = ss ] && echo ce || echo ss); do
+      log="$target-$(printf '%s' "$name" | tr -cs 'A-Za-z0-9' '-')r$round"
+      if [ $target = ss ]; then
+        $run "pre-$target" "${ss_args[@]}" "$SCENARIO_WARMUP"
+        $run "$log" "${ss_args[@]}" "$DURATION"
+        ss_lines+=("$($stats "$WORK/logs/$log")")
+      else
+        $run "pre-$target" "${ce_args[@]}" "$SCENARIO_WARMUP"
+        $run "$log" "${ce_args[@]}" "$DURATION"
+        ce_lines+=("$($stats "$WORK/logs/$log")")
+      fi
+    done
+    ratios+=("$(awk -v a="${ss_lines[-1]%% *}" -v b="${ce_lines[-1]%% *}" 'BEGIN { if (b > 0) printf "%.0f", 100 * a / b; else print 0 }')")
+  done
+  local mid=$(( (ROUNDS + 1) / 2 ))
+  rows+=("$name|$(printf '%s\n' "${ss_lines[@]}" | sort -n | sed -n "${mid}p")|$(printf '%s\n' "${ce_lines[@]}" | sort -n | sed -n "${mid}p")|${ratios[*]}")
+  log "$name: servesharp/ceiling per round ${ratios[*]} (%)"
+}
+
 rows=()
 for proto in v1 v2; do
   for b in b1 b64; do
     name="REST ${proto^^} batch ${b#b}"
     log "$name"
-    wrk_run "pre-ss" "$(ss_url $proto)" "$WORK/requests/$proto-$b.json" "$SCENARIO_WARMUP"
-    wrk_run "ss-$proto-$b" "$(ss_url $proto)" "$WORK/requests/$proto-$b.json" "$DURATION"
-    wrk_run "pre-ce" "$(ce_url $proto $b)" "$WORK/requests/$proto-$b.json" "$SCENARIO_WARMUP"
-    wrk_run "ce-$proto-$b" "$(ce_url $proto $b)" "$WORK/requests/$proto-$b.json" "$DURATION"
-    rows+=("$name|$(wrk_stats "$WORK/logs/ss-$proto-$b.txt")|$(wrk_stats "$WORK/logs/ce-$proto-$b.txt")")
+    measure_scenario "$name" wrk "$(ss_url $proto)" "$WORK/requests/$proto-$b.json" -- "$(ce_url $proto $b)" "$WORK/requests/$proto-$b.json"
   done
 done
 for streams in 1 10; do
   for b in b1 b64; do
     name="gRPC ModelInfer batch ${b#b}, $streams stream(s)/conn"
     log "$name"
-    h2load_run "pre-ss" "http://127.0.0.1:$SS_GRPC$GRPC_PATH" "$WORK/requests/grpc-$b.bin" "$streams" "$SCENARIO_WARMUP"
-    h2load_run "ss-grpc-$b-m$streams" "http://127.0.0.1:$SS_GRPC$GRPC_PATH" "$WORK/requests/grpc-$b.bin" "$streams" "$DURATION"
-    h2load_run "pre-ce" "http://127.0.0.1:$CE_GRPC$GRPC_PATH" "$WORK/requests/grpc-$b.bin" "$streams" "$SCENARIO_WARMUP"
-    h2load_run "ce-grpc-$b-m$streams" "http://127.0.0.1:$CE_GRPC$GRPC_PATH" "$WORK/requests/grpc-$b.bin" "$streams" "$DURATION"
-    rows+=("$name|$(h2load_stats "$WORK/logs/ss-grpc-$b-m$streams")|$(h2load_stats "$WORK/logs/ce-grpc-$b-m$streams")")
+    measure_scenario "$name" h2load "http://127.0.0.1:$SS_GRPC$GRPC_PATH" "$WORK/requests/grpc-$b.bin" "$streams" -- \
+      "http://127.0.0.1:$CE_GRPC$GRPC_PATH" "$WORK/requests/grpc-$b.bin" "$streams"
   done
 done
 
@@ -310,33 +342,35 @@ kind="full run"
   echo "| machine | $(nproc) cores, $cpu; server, ceiling and load generator share them |"
   echo "| load average at end | $(cut -d' ' -f1-3 /proc/loadavg) |"
   echo "| model | $MODEL_DESC |"
-  echo "| load | ${CONNECTIONS} connections, $THREADS load threads; ${DURATION}s measured per run after ${SCENARIO_WARMUP}s unmeasured load; ${WARMUP}s JIT warm-up per target and protocol first |"
+  echo "| load | ${CONNECTIONS} connections, $THREADS load threads; $ROUNDS rounds per scenario alternating servesharp and the ceiling (the first swapped each round), ${DURATION}s measured per run after ${SCENARIO_WARMUP}s unmeasured load; ${WARMUP}s JIT warm-up per target and protocol first |"
   echo "| tools | $(wrk -v 2>&1 | head -n1 | cut -d' ' -f1-2), h2load $(h2load --version 2>&1 | awk '{print $NF}' | head -n1) |"
   echo "| server measured | $SERVER_DESC |"
   echo "| builds | tool: \`dotnet publish src/ServeSharp.Cli -c Release -r linux-x64 -p:PublishReadyToRun=true\`; native: \`dotnet publish src/ServeSharp.Serve -c Release -r linux-x64\` (bench/common.sh) |"
   echo "| ceiling | \`bench/Ceiling\`: bare Kestrel (REST, HTTP/1.1) and bare gRPC service replaying servesharp's recorded responses |"
   echo
-  echo "Start to ready (spawn → first 200 from \`/v2/models/$MODEL/ready\`, 5 cold starts each): \`servesharp-serve\` (native) median **${READY_MEDIAN} ms** (all: ${READY_SORTED% }); \`servesharp serve\` (ReadyToRun tool) median ${TOOL_MEDIAN} ms (all: ${TOOL_SORTED% })."
+  echo "Start to ready (spawn → first 200 from \`/v2/models/$MODEL/ready\`, $STARTS cold starts each): \`servesharp-serve\` (native) median **${READY_MEDIAN} ms** (all: ${READY_SORTED% }); \`servesharp serve\` (ReadyToRun tool) median ${TOOL_MEDIAN} ms (all: ${TOOL_SORTED% })."
   echo
   if [ -z "$NAME" ]; then
-    echo "| scenario | servesharp req/s | p50 ms | p99 ms | errors | ceiling req/s | p50 ms | p99 ms | servesharp / ceiling |"
-    echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
-  else
-    echo "| scenario | servesharp req/s | p50 ms | p99 ms | errors | ceiling req/s | p50 ms | p99 ms | servesharp / ceiling | ONNX example / ceiling |"
+    echo "| scenario | servesharp req/s | p50 ms | p99 ms | errors | ceiling req/s | p50 ms | p99 ms | per-round ratios | servesharp / ceiling |"
     echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+  else
+    echo "| scenario | servesharp req/s | p50 ms | p99 ms | errors | ceiling req/s | p50 ms | p99 ms | per-round ratios | servesharp / ceiling | ONNX example / ceiling |"
+    echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
   fi
   for row in "${rows[@]}"; do
-    IFS='|' read -r name ss ce <<<"$row"
+    IFS='|' read -r name ss ce rounds <<<"$row"
     read -r ss_rps ss_p50 ss_p99 ss_err <<<"$ss"
     read -r ce_rps ce_p50 ce_p99 _ <<<"$ce"
-    ratio=$(awk -v a="$ss_rps" -v b="$ce_rps" 'BEGIN { if (b > 0) printf "%.0f%%", 100 * a / b; else print "n/a" }')
+    ratio=$(printf '%s\n' $rounds | sort -n | sed -n "$(( (ROUNDS + 1) / 2 ))p")%
     if [ -z "$NAME" ]; then
-      echo "| $name | $ss_rps | $ss_p50 | $ss_p99 | $ss_err | $ce_rps | $ce_p50 | $ce_p99 | $ratio |"
+      echo "| $name | $ss_rps | $ss_p50 | $ss_p99 | $ss_err | $ce_rps | $ce_p50 | $ce_p99 | ${rounds// / · } | $ratio |"
     else
-      echo "| $name | $ss_rps | $ss_p50 | $ss_p99 | $ss_err | $ce_rps | $ce_p50 | $ce_p99 | $ratio | $(onnx_ratio "$name") |"
+      echo "| $name | $ss_rps | $ss_p50 | $ss_p99 | $ss_err | $ce_rps | $ce_p50 | $ce_p99 | ${rounds// / · } | $ratio | $(onnx_ratio "$name") |"
     fi
   done
   echo
+  echo "req/s and latencies: the median round of each target; servesharp / ceiling: the median of the per-round ratios"
+  echo "(each round measures both targets back to back). Errors: the median round's."
   echo "p50/p99: wrk's latency distribution (REST); h2load's per-request log (gRPC). h2load counts HTTP status only;"
   echo "the run checked \`grpc-status: 0\` on servesharp's recorded answers before loading. Raw output: \`$WORK/logs/\`."
   if [ -n "$NAME" ]; then

@@ -76,7 +76,16 @@ internal static class ServeRunner
 
         var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         await Console.Out.WriteLineAsync(ReadyLine(server, entries, elapsed)).ConfigureAwait(false);
-        await server.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+
+        // A replica of `servesharp up` ends with its supervisor, however that died.
+        using var supervisor = ParentProcessWatch.Start(TimeProvider.System);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, supervisor.Orphaned);
+        await using (supervisor.Orphaned.Register(() => Console.Error.WriteLine(
+            $"servesharp serve: the supervisor (pid {Environment.GetEnvironmentVariable(ParentProcessWatch.Variable)}) is gone; shutting down")))
+        {
+            await server.WaitForShutdownAsync(stop.Token).ConfigureAwait(false);
+        }
+
         return 0;
     }
 

@@ -290,6 +290,24 @@ public sealed class LocalPlatformTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task MemoryScaleMetric_AddsAReplicaWhenTheReplicaHoldsMoreThanTheTargetShareOfItsRequest()
+    {
+        var isvc = Isvc("mem", "v1");
+        isvc["metadata"]!["annotations"] = new JsonObject { ["serving.kserve.io/deploymentMode"] = "Standard" };
+        var predictor = isvc["spec"]!["predictor"]!.AsObject();
+        predictor["scaleMetric"] = "memory";
+        predictor["scaleTarget"] = 50;
+        predictor["minReplicas"] = 1;
+        predictor["maxReplicas"] = 2;
+
+        // A 4 MiB request: any replica process holds several times that, so one replica is far above 50%.
+        predictor["containers"]![0]!["resources"] = new JsonObject { ["requests"] = new JsonObject { ["memory"] = "4Mi" } };
+        Assert.Equal(HttpStatusCode.Created, (await _http.PostAsJsonAsync(new Uri(Api, IsvcPath), isvc)).StatusCode);
+
+        await WaitAsync("mem", i => (int?)i["status"]?["modelStatus"]?["copies"]?["totalCopies"] == 2, "second replica from memory use");
+    }
+
+    [Fact]
     public async Task InitialScaleZero_ReadyWithoutReplicas_FirstRequestStartsOneAndIsAnswered()
     {
         var isvc = Isvc("cold", "v1");

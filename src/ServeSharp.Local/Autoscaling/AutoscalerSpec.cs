@@ -10,8 +10,14 @@ public sealed record AutoscalerSpec
     /// <summary>The metric (KServe <c>scaleMetric</c>).</summary>
     public ScaleMetric Metric { get; init; } = ScaleMetric.Concurrency;
 
-    /// <summary>Target per replica (KServe <c>scaleTarget</c>); null uses 100 for concurrency, 200 for rps, 80 for cpu.</summary>
+    /// <summary>Target per replica (KServe <c>scaleTarget</c>); null uses 100 for concurrency, 200 for rps, 80 for cpu and memory.</summary>
     public double? Target { get; init; }
+
+    /// <summary>
+    /// The memory a replica requests (the container's <c>resources.requests.memory</c>), which the <c>memory</c> metric
+    /// measures against; KServe's default request is 2Gi.
+    /// </summary>
+    public long MemoryRequestBytes { get; init; } = 2L << 30;
 
     /// <summary>Fraction of the target aimed for, leaving headroom for bursts (Knative's 70%).</summary>
     public double TargetUtilization { get; init; } = 0.7;
@@ -58,6 +64,11 @@ public sealed record AutoscalerSpec
         if (MinReplicas < 0 || MaxReplicas < 0 || (MaxReplicas > 0 && MinReplicas > MaxReplicas))
         {
             throw new ArgumentException($"minReplicas ({MinReplicas}) and maxReplicas ({MaxReplicas}) must be >= 0 with min <= max unless max is 0.");
+        }
+
+        if (MemoryRequestBytes <= 0)
+        {
+            throw new ArgumentException($"The memory request must be positive (got {MemoryRequestBytes} bytes).");
         }
 
         if (Target is <= 0)

@@ -6,7 +6,7 @@ namespace ServeSharp.Local.Autoscaling;
 /// Kubernetes' HPA measures against a 1-CPU request, KServe's default), summed over the replicas. A replica seen
 /// for the first time only sets its baseline.
 /// </summary>
-public sealed class CpuUsageSampler(ProcCpuReader reader, TimeProvider time)
+public sealed class CpuUsageSampler(ProcStatReader reader, TimeProvider time) : IReplicaUsageSampler
 {
     private Dictionary<int, (double Seconds, long At)> _previous = [];
 

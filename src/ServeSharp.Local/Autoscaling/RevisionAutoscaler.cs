@@ -16,15 +16,15 @@ public sealed class RevisionAutoscaler : IDisposable
     private readonly ILogger _logger;
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
-    private readonly ProcCpuReader _cpu;
+    private readonly ProcStatReader _proc;
     private ITimer? _timer;
     private int _ticking;
 
     /// <summary>Creates the autoscaler; call <see cref="Start"/> to run the loop.</summary>
-    public RevisionAutoscaler(AutoscalerOptions options, TimeProvider time, ILogger<RevisionAutoscaler> logger, ProcCpuReader? cpu = null)
+    public RevisionAutoscaler(AutoscalerOptions options, TimeProvider time, ILogger<RevisionAutoscaler> logger, ProcStatReader? proc = null)
     {
         options.Validate();
-        _cpu = cpu ?? new ProcCpuReader();
+        _proc = proc ?? new ProcStatReader();
         _options = options;
         _time = time;
         _logger = logger;
@@ -36,7 +36,13 @@ public sealed class RevisionAutoscaler : IDisposable
     /// <summary>Puts a revision under autoscaling and scales it to its initial size.</summary>
     public void Register(RevisionBackend backend, ReplicaGroup group, AutoscalerSpec spec)
     {
-        var entry = new Entry(backend, group, new KpaScaler(spec, _time), spec.Metric == ScaleMetric.Cpu ? new CpuUsageSampler(_cpu, _time) : null);
+        IReplicaUsageSampler? usage = spec.Metric switch
+        {
+            ScaleMetric.Cpu => new CpuUsageSampler(_proc, _time),
+            ScaleMetric.Memory => new MemoryUsageSampler(_proc, spec.MemoryRequestBytes),
+            _ => null,
+        };
+        var entry = new Entry(backend, group, new KpaScaler(spec, _time), usage);
         lock (_lock)
         {
             if (_entries.Remove(backend.Name, out var previous))
@@ -102,7 +108,7 @@ public sealed class RevisionAutoscaler : IDisposable
                 {
                     ScaleMetric.Concurrency => sample.AverageConcurrency,
                     ScaleMetric.Rps => sample.RequestsPerSecond,
-                    _ => entry.Cpu!.Sample(entry.Group.Replicas.Where(r => r.Phase == ReplicaPhase.Ready && r.ProcessId is not null).Select(r => r.ProcessId!.Value)),
+                    _ => entry.Usage!.Sample(entry.Group.Replicas.Where(r => r.Phase == ReplicaPhase.Ready && r.ProcessId is not null).Select(r => r.ProcessId!.Value)),
                 };
                 entry.Scaler.Record(value);
                 var current = entry.Group.DesiredReplicas;
@@ -153,9 +159,9 @@ public sealed class RevisionAutoscaler : IDisposable
         }
     }
 
-    private sealed class Entry(RevisionBackend backend, ReplicaGroup group, KpaScaler scaler, CpuUsageSampler? cpu)
+    private sealed class Entry(RevisionBackend backend, ReplicaGroup group, KpaScaler scaler, IReplicaUsageSampler? usage)
     {
-        public CpuUsageSampler? Cpu { get; } = cpu;
+        public IReplicaUsageSampler? Usage { get; } = usage;
 
         public RevisionBackend Backend { get; } = backend;
 

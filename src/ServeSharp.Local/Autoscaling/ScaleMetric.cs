@@ -11,4 +11,10 @@ public enum ScaleMetric
 
     /// <summary>CPU percent of one core per replica, from /proc (HPA's <c>cpu</c> utilisation; default target 80).</summary>
     Cpu,
+
+    /// <summary>
+    /// Resident memory per replica in percent of the component's memory request, from /proc (HPA's <c>memory</c>
+    /// utilisation; default target 80).
+    /// </summary>
+    Memory,
 }

@@ -98,7 +98,10 @@ public sealed class ComponentLauncher(LocalPlatformOptions options)
     }
 
     /// <summary>KServe scaling fields → KPA settings (minReplicas default 1; target/metric as Knative reads them).</summary>
-    /// <remarks><c>cpu</c> is HPA's metric: the target is a utilisation percent already, so no 70% headroom factor applies.</remarks>
+    /// <remarks>
+    /// <c>cpu</c> and <c>memory</c> are HPA's metrics: the target is a utilisation percent already, so no 70% headroom
+    /// factor applies. Memory is measured against the component's memory request (<see cref="MemoryRequest"/>).
+    /// </remarks>
     public static AutoscalerSpec Autoscaling(ComponentSpec component)
     {
         ArgumentNullException.ThrowIfNull(component);
@@ -106,16 +109,50 @@ public sealed class ComponentLauncher(LocalPlatformOptions options)
         {
             "rps" => ScaleMetric.Rps,
             "cpu" => ScaleMetric.Cpu,
+            "memory" => ScaleMetric.Memory,
             _ => ScaleMetric.Concurrency,
         };
-        return new AutoscalerSpec
+        var spec = new AutoscalerSpec
         {
             MinReplicas = component.MinReplicas ?? 1,
             MaxReplicas = component.MaxReplicas ?? 0,
             Target = component.ScaleTarget,
             Metric = metric,
-            TargetUtilization = metric == ScaleMetric.Cpu ? 1.0 : 0.7,
+            TargetUtilization = metric is ScaleMetric.Cpu or ScaleMetric.Memory ? 1.0 : 0.7,
         };
+        return MemoryRequest(component) is { } request ? spec with { MemoryRequestBytes = request } : spec;
+    }
+
+    /// <summary>
+    /// The memory one replica of <paramref name="component"/> requests, in bytes: <c>resources.requests.memory</c>
+    /// (else <c>limits.memory</c>, which Kubernetes copies into an unset request) of the predictor's <c>model</c> or
+    /// framework container, else of its first container; null when none is set (the runtime's default applies).
+    /// </summary>
+    public static long? MemoryRequest(ComponentSpec component)
+    {
+        ArgumentNullException.ThrowIfNull(component);
+        IEnumerable<V1Container?> candidates = component is PredictorSpec predictor
+            ? [predictor.Model, predictor.SKLearn, predictor.XGBoost, predictor.LightGBM, predictor.ONNX, predictor.PMML,
+               predictor.Tensorflow, predictor.PyTorch, predictor.Triton, predictor.HuggingFace, predictor.Paddle, component.Containers?.FirstOrDefault()]
+            : [component.Containers?.FirstOrDefault()];
+        foreach (var container in candidates)
+        {
+            if (container?.Resources is not { } resources)
+            {
+                continue;
+            }
+
+            var quantity = resources.Requests?.TryGetValue("memory", out var request) == true ? request
+                : resources.Limits?.TryGetValue("memory", out var limit) == true ? limit
+                : null;
+            if (quantity is not null)
+            {
+                var bytes = quantity.ToDecimal();
+                return bytes >= 1 && bytes <= long.MaxValue ? (long)bytes : null;
+            }
+        }
+
+        return null;
     }
 
     private ComponentLaunch ForModel(InferenceService isvc, ModelSpec model, IRuntimeCatalog stored, AutoscalerSpec scaling)

@@ -5,6 +5,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
+using ServeSharp.Server.Hosting;
 
 namespace ServeSharp.Local.Supervision;
 
@@ -236,6 +237,9 @@ internal sealed partial class Replica
         {
             startInfo.Environment[name] = Expand(value, variables);
         }
+
+        // A servesharp model server exits when this supervisor is no longer its parent (see ParentProcessWatch).
+        startInfo.Environment[ParentProcessWatch.Variable] = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
 
         try
         {

@@ -151,6 +151,48 @@ public sealed partial class ServeProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task Serve_StartedBySupervisor_KeepsRunningWhileItLives_AndShutsDownWhenItIsKilled()
+    {
+        // A shell stands in for `servesharp up`: it names itself as the supervisor, starts the server as its direct
+        // child, prints the child's pid, and waits. SIGKILL gives the shell no chance to stop its child.
+        var serve = string.Join(' ', new[] { Path.Combine(AppContext.BaseDirectory, "servesharp.dll"), "serve", $"--model_dir={_temp}", "--http_port=0", "--grpc_port=0", "--host=127.0.0.1" }.Select(a => $"'{a}'"));
+        var info = new ProcessStartInfo("sh") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add("-c");
+        info.ArgumentList.Add($"SERVESHARP_PARENT_PID=$$ dotnet {serve} & echo \"pid $!\"; wait");
+        using var shell = Process.Start(info)!;
+        var stderr = shell.StandardError.ReadToEndAsync();
+        Process? server = null;
+        try
+        {
+            var pidLine = await shell.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            server = Process.GetProcessById(int.Parse(pidLine!["pid ".Length..], System.Globalization.CultureInfo.InvariantCulture));
+            var ready = ReadyLine().Match((await shell.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60)))!);
+            Assert.True(ready.Success);
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{ready.Groups[1].Value}") };
+
+            // Several watch intervals with the supervisor alive: still serving.
+            await Task.Delay(TimeSpan.FromSeconds(2.5));
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/v2/health/live")).StatusCode);
+            Assert.False(server.HasExited);
+
+            shell.Kill();
+            await server.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            if (server is { HasExited: false })
+            {
+                server.Kill();
+            }
+
+            if (!shell.HasExited)
+            {
+                shell.Kill();
+            }
+        }
+    }
+
+    [Fact]
     public async Task Serve_BadOption_ExitsTwoWithMessage()
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };

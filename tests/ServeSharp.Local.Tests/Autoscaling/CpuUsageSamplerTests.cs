@@ -16,25 +16,25 @@ public sealed class CpuUsageSamplerTests : IDisposable
     [Fact]
     public void Sample_IsCpuSecondsPerWallSecond_InPercentOfOneCore_SummedOverReplicas()
     {
-        var sampler = new CpuUsageSampler(new ProcCpuReader(_proc.Path, ticksPerSecond: 100), _time);
-        ProcCpuReaderTests.WriteStat(_proc.Path, 10, "replica-1", 1, utime: 1000, stime: 0);
-        ProcCpuReaderTests.WriteStat(_proc.Path, 11, "model-server", 10, utime: 500, stime: 0);
-        ProcCpuReaderTests.WriteStat(_proc.Path, 20, "replica-2", 1, utime: 0, stime: 0);
+        var sampler = new CpuUsageSampler(new ProcStatReader(_proc.Path, ticksPerSecond: 100), _time);
+        ProcStatReaderTests.WriteStat(_proc.Path, 10, "replica-1", 1, utime: 1000, stime: 0);
+        ProcStatReaderTests.WriteStat(_proc.Path, 11, "model-server", 10, utime: 500, stime: 0);
+        ProcStatReaderTests.WriteStat(_proc.Path, 20, "replica-2", 1, utime: 0, stime: 0);
 
         Assert.Equal(0, sampler.Sample([10, 20]));
 
         // In 2 s: replica 1's tree used 1.2 s (60%), replica 2 used 0.4 s (20%).
         _time.Advance(TimeSpan.FromSeconds(2));
-        ProcCpuReaderTests.WriteStat(_proc.Path, 10, "replica-1", 1, utime: 1050, stime: 20);
-        ProcCpuReaderTests.WriteStat(_proc.Path, 11, "model-server", 10, utime: 550, stime: 0);
-        ProcCpuReaderTests.WriteStat(_proc.Path, 20, "replica-2", 1, utime: 30, stime: 10);
+        ProcStatReaderTests.WriteStat(_proc.Path, 10, "replica-1", 1, utime: 1050, stime: 20);
+        ProcStatReaderTests.WriteStat(_proc.Path, 11, "model-server", 10, utime: 550, stime: 0);
+        ProcStatReaderTests.WriteStat(_proc.Path, 20, "replica-2", 1, utime: 30, stime: 10);
         Assert.Equal(80, sampler.Sample([10, 20]), 6);
 
         // Replica 2 exits, a new replica 30 appears (baseline only): 1 s with replica 1 at 100%.
         _time.Advance(TimeSpan.FromSeconds(1));
         Directory.Delete(Path.Combine(_proc.Path, "20"), recursive: true);
-        ProcCpuReaderTests.WriteStat(_proc.Path, 10, "replica-1", 1, utime: 1150, stime: 20);
-        ProcCpuReaderTests.WriteStat(_proc.Path, 30, "replica-3", 1, utime: 700, stime: 0);
+        ProcStatReaderTests.WriteStat(_proc.Path, 10, "replica-1", 1, utime: 1150, stime: 20);
+        ProcStatReaderTests.WriteStat(_proc.Path, 30, "replica-3", 1, utime: 700, stime: 0);
         Assert.Equal(100, sampler.Sample([10, 20, 30]), 6);
     }
 

@@ -103,6 +103,18 @@ internal sealed class HandoffChannel : IDisposable
         }
     }
 
+    /// <summary>Leases this channel still tracks: live ones, and revoked ones whose connections the replica has not all closed.</summary>
+    internal int LeaseCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _byId.Count;
+            }
+        }
+    }
+
     /// <summary>Revokes the live leases matching <paramref name="stale"/>.</summary>
     public void RevokeWhere(Func<HandoffLeaseState, bool> stale)
     {
@@ -142,6 +154,20 @@ internal sealed class HandoffChannel : IDisposable
         lease.Revoked = true;
         _byKey.Remove(lease.Key);
         _ = Send(HandoffCodec.Revoke(lease.Grant.Id), -1);
+        ForgetIfDrainedLocked(lease);
+    }
+
+    /// <summary>
+    /// Drops a revoked lease once the replica reported it empty: every connection sent under it received and closed,
+    /// no request in flight. Nothing can come after that: no connection is sent under a revoked lease, and the revoke
+    /// follows every one that was on the ordered channel. (The replica drops its side the same way.)
+    /// </summary>
+    private void ForgetIfDrainedLocked(HandoffLeaseState lease)
+    {
+        if (lease.Revoked && lease.Last.OpenConnections == 0 && lease.Last.InFlight == 0 && lease.Last.ConnectionsReceived == lease.Sent)
+        {
+            _byId.Remove(lease.Grant.Id);
+        }
     }
 
     private bool Send(byte[] message, int fd)
@@ -206,6 +232,10 @@ internal sealed class HandoffChannel : IDisposable
                 if (!lease.Revoked && lease.Backend.Endpoints.Ready.Length > lease.ReadyAtGrant)
                 {
                     RevokeLocked(lease);
+                }
+                else
+                {
+                    ForgetIfDrainedLocked(lease);
                 }
             }
         }

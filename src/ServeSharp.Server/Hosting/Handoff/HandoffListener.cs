@@ -267,8 +267,12 @@ public sealed class HandoffListener : IConnectionListener
         foreach (var (channel, state) in _channels)
         {
             var reports = new List<HandoffReport>();
+            List<int>? drained = null;
             foreach (var lease in state.Leases.Values)
             {
+                // Read before the snapshot: a revoked lease whose snapshot shows no connection and no request is
+                // finished for good, as the ingress sends nothing under a lease after revoking it.
+                var revoked = lease.IsRevoked;
                 var snapshot = lease.Snapshot();
                 var last = state.LastSent.GetValueOrDefault(snapshot.LeaseId);
                 if (snapshot.Requests != last.Requests || snapshot.InFlight != 0 || last.InFlight != 0
@@ -277,11 +281,24 @@ public sealed class HandoffListener : IConnectionListener
                     reports.Add(snapshot);
                     state.LastSent[snapshot.LeaseId] = snapshot;
                 }
+
+                if (revoked && snapshot is { OpenConnections: 0, InFlight: 0 })
+                {
+                    (drained ??= []).Add(snapshot.LeaseId);
+                }
             }
 
             if (reports.Count > 0 && !HandoffInterop.Send(channel.SafeHandle, HandoffCodec.Report(reports), -1, 1000, out var error))
             {
                 HandoffLog.ChannelFailed(_logger, _path, error);
+                continue;
+            }
+
+            // The ingress has the lease's final figures (sent now or before): both sides drop it.
+            foreach (var id in drained ?? [])
+            {
+                state.Leases.TryRemove(id, out _);
+                state.LastSent.TryRemove(id, out _);
             }
         }
     }

@@ -123,12 +123,48 @@ public sealed class HandoffListenerTests : IAsyncLifetime
             AssertFromIngress(await client.SendAsync("POST", Host, "/v1/models/e:explain", "{}"), Host, "/v1/models/e:explain");
         }
 
-        // A revoked lease: everything goes back, also for its own host.
-        _channel.Send(HandoffCodec.Revoke(1));
+        // A revoked lease: everything on its connections goes back, also for its own host.
         using (var client = await HandOffAsync(1))
         {
+            Assert.Equal(200, (await client.SendAsync("GET", Host, "/v2/models/e")).Status);
+            _channel.Send(HandoffCodec.Revoke(1));
             await Eventually(async () => JsonNode.Parse((await client.SendAsync("GET", Host, "/v2/models/e")).Body)!["from"] is not null);
         }
+    }
+
+    [Fact]
+    public async Task RevokedLease_IsDropped_OnceItsConnectionsAreClosed_AfterItsFinalReport()
+    {
+        Grant(4);
+        using (var client = await HandOffAsync(4))
+        {
+            Assert.Equal(200, (await client.SendAsync("GET", Host, "/v2/models/e")).Status);
+            _channel.Send(HandoffCodec.Revoke(4));
+
+            // Still held open by the client: the lease stays, and once the revocation is read the connection's next
+            // request goes back to the ingress.
+            await Eventually(async () => JsonNode.Parse((await client.SendAsync("GET", Host, "/v2/models/e")).Body)!["from"] is not null);
+        }
+
+        // The final report (nothing open, nothing in flight) reaches the ingress before the lease is dropped.
+        var final = await ReadReportAsync(r => r.LeaseId == 4 && r.OpenConnections == 0);
+        Assert.True(final.Requests >= 1, $"requests served under the lease: {final.Requests}");
+        Assert.Equal(0, final.InFlight);
+
+        // Dropped: a connection under its id is now an unknown lease's (closed, not served or forwarded).
+        await Eventually(async () =>
+        {
+            using var probe = await HandOffAsync(4);
+            try
+            {
+                await probe.SendAsync("GET", Host, "/v2/models/e");
+                return false;
+            }
+            catch (IOException)
+            {
+                return true;
+            }
+        });
     }
 
     [Fact]

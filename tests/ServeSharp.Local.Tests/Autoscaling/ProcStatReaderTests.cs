@@ -5,18 +5,18 @@ using ServeSharp.Local.Tests.Infrastructure;
 namespace ServeSharp.Local.Tests.Autoscaling;
 
 /// <summary>/proc/&lt;pid&gt;/stat parsing on a fake /proc tree, and on the real one for this test process.</summary>
-public sealed class ProcCpuReaderTests : IDisposable
+public sealed class ProcStatReaderTests : IDisposable
 {
     private readonly TempDirectory _proc = new();
 
     public void Dispose() => _proc.Dispose();
 
-    /// <summary>Writes a stat line: fields 3.. are state, ppid, then zeros up to utime/stime/cutime/cstime (14-17).</summary>
-    internal static void WriteStat(string procRoot, int pid, string comm, int parent, long utime, long stime, long cutime = 0, long cstime = 0)
+    /// <summary>Writes a stat line: fields 3.. are state, ppid, …, utime/stime/cutime/cstime (14-17), …, rss (24, in pages).</summary>
+    internal static void WriteStat(string procRoot, int pid, string comm, int parent, long utime, long stime, long cutime = 0, long cstime = 0, long rssPages = 200)
     {
         var dir = Path.Combine(procRoot, pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Directory.CreateDirectory(dir);
-        File.WriteAllText(Path.Combine(dir, "stat"), $"{pid} ({comm}) S {parent} 1 1 0 -1 4194304 100 0 0 0 {utime} {stime} {cutime} {cstime} 20 0 4 0 12345 100000 200 18446744073709551615\n");
+        File.WriteAllText(Path.Combine(dir, "stat"), $"{pid} ({comm}) S {parent} 1 1 0 -1 4194304 100 0 0 0 {utime} {stime} {cutime} {cstime} 20 0 4 0 12345 100000 {rssPages} 18446744073709551615\n");
     }
 
     [Fact]
@@ -27,15 +27,50 @@ public sealed class ProcCpuReaderTests : IDisposable
         WriteStat(_proc.Path, 102, "grandchild", 101, utime: 30, stime: 20);
         WriteStat(_proc.Path, 200, "unrelated", 1, utime: 9999, stime: 9999);
         Directory.CreateDirectory(Path.Combine(_proc.Path, "self-not-a-pid"));
-        var reader = new ProcCpuReader(_proc.Path, ticksPerSecond: 100);
+        var reader = new ProcStatReader(_proc.Path, ticksPerSecond: 100);
 
         var snapshot = reader.Snapshot();
 
         Assert.Equal(4, snapshot.Count);
-        Assert.Equal((100, 200L), snapshot[101]);
+        Assert.Equal(new ProcStat(100, 200L, 200L), snapshot[101]);
         Assert.Equal(4.15, reader.TreeSeconds(100, snapshot)!.Value, 6);
         Assert.Equal(2.5, reader.TreeSeconds(101, snapshot)!.Value, 6);
         Assert.Null(reader.TreeSeconds(4242, snapshot));
+    }
+
+    [Fact]
+    public void TreeResidentBytes_SumsPagesOfTheProcessAndAllDescendants_TimesThePageSize()
+    {
+        WriteStat(_proc.Path, 100, "wrapper", 1, utime: 0, stime: 0, rssPages: 10);
+        WriteStat(_proc.Path, 101, "model server", 100, utime: 0, stime: 0, rssPages: 1000);
+        WriteStat(_proc.Path, 102, "worker", 101, utime: 0, stime: 0, rssPages: 5);
+        WriteStat(_proc.Path, 200, "unrelated", 1, utime: 0, stime: 0, rssPages: 99999);
+        var reader = new ProcStatReader(_proc.Path, ticksPerSecond: 100, pageSize: 4096);
+
+        var snapshot = reader.Snapshot();
+
+        Assert.Equal(1015L * 4096, reader.TreeResidentBytes(100, snapshot));
+        Assert.Equal(1005L * 4096, reader.TreeResidentBytes(101, snapshot));
+        Assert.Null(reader.TreeResidentBytes(4242, snapshot));
+    }
+
+    [Fact]
+    public void RealProc_ThisProcessIsResident_AndGrowsWhenItTouchesMemory()
+    {
+        var reader = new ProcStatReader();
+        var before = reader.TreeResidentBytes(Environment.ProcessId, reader.Snapshot());
+        Assert.True(before > 1 << 20, $"resident bytes {before}");
+
+        // Touch 64 MiB of fresh pages: resident memory must grow by most of it (a reader of the wrong field does not).
+        var block = GC.AllocateUninitializedArray<byte>(64 << 20, pinned: true);
+        for (var i = 0; i < block.Length; i += 4096)
+        {
+            block[i] = 1;
+        }
+
+        var after = reader.TreeResidentBytes(Environment.ProcessId, reader.Snapshot());
+        GC.KeepAlive(block);
+        Assert.True(after - before > 48 << 20, $"resident bytes {before} -> {after}");
     }
 
     [Fact]
@@ -47,7 +82,7 @@ public sealed class ProcCpuReaderTests : IDisposable
         Directory.CreateDirectory(Path.Combine(_proc.Path, "102"));
         File.WriteAllText(Path.Combine(_proc.Path, "102", "stat"), "102 (short) S 1 2");
 
-        var snapshot = new ProcCpuReader(_proc.Path, ticksPerSecond: 100).Snapshot();
+        var snapshot = new ProcStatReader(_proc.Path, ticksPerSecond: 100).Snapshot();
 
         Assert.Equal([100], snapshot.Keys);
     }
@@ -55,7 +90,7 @@ public sealed class ProcCpuReaderTests : IDisposable
     [Fact]
     public void RealProc_ThisProcessUsesMoreCpuAfterSpinning()
     {
-        var reader = new ProcCpuReader();
+        var reader = new ProcStatReader();
         var before = reader.TreeSeconds(Environment.ProcessId, reader.Snapshot());
         Assert.NotNull(before);
 
