@@ -70,9 +70,10 @@ public sealed class OnnxModelRuntime : IModelRuntime
             _ = OrtEnv.Instance();
             CreateWarmUpSession().Dispose();
         }
-        catch (Exception ex) when (ex is OnnxRuntimeException or DllNotFoundException or EntryPointNotFoundException or TypeInitializationException)
+        catch (Exception)
         {
-            // The model load creates the environment again and reports the failure in the model's state.
+            // Only a head start: whatever failed here (native library missing or unloadable, environment or session
+            // creation) fails again in the model load, which reports it in the model's state.
         }
     }
 
