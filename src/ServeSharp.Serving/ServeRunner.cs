@@ -52,7 +52,11 @@ internal static class ServeRunner
             return 1;
         }
 
-        await using var server = ModelServer.Create(options, RuntimeCatalog.Register);
+        // The server is built on a pool thread while this thread (the process's main thread) warms up the runtimes the
+        // models need: the two take similar time and overlap, and native runtimes allocate cheaper on the main thread.
+        var creating = Task.Run(() => ModelServer.Create(options, RuntimeCatalog.Register), cancellationToken);
+        RuntimeCatalog.WarmUp(options);
+        await using var server = await creating.ConfigureAwait(false);
         IReadOnlyList<ModelEntry> entries;
         try
         {

@@ -147,19 +147,12 @@ public sealed class ModelServer : IAsyncDisposable
             o.MaxSendMessageSize = options.GrpcMaxSendMessageSize;
             o.EnableDetailedErrors = false;
         });
+        // Grpc.AspNetCore's default provider binds services that derive from a generated base class, which ours does
+        // not; constructing it for nothing costs the natively compiled server a run-time generic instantiation.
+        services.RemoveAll(typeof(IServiceMethodProvider<>));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceMethodProvider<InferenceGrpcService>, InferenceGrpcMethodProvider>());
 
-        var app = builder.Build();
-        if (options.HandoffSocket is not null)
-        {
-            app.Use(app.Services.GetRequiredService<HandoffRequestMiddleware>().InvokeAsync);
-        }
-
-        var rest = app.Services.GetRequiredService<RestHandler>();
-        app.Use(rest.InvokeAsync);
-        app.UseRouting();
-        app.MapGrpcService<InferenceGrpcService>();
-        return new ModelServer(app, options, listeners);
+        return new ModelServer(builder.Build(), options, listeners);
     }
 
     /// <summary>
@@ -175,10 +168,27 @@ public sealed class ModelServer : IAsyncDisposable
         // Models load while Kestrel starts (readiness stays false until they are loaded): on a small model the two
         // take about the same time, so overlapping them nearly halves start-to-ready.
         var loading = Task.WhenAll(models.Select(m => Task.Run(() => repository.LoadAsync(m, cancellationToken), cancellationToken)));
+        ConfigurePipeline();
         await _app.StartAsync(cancellationToken).ConfigureAwait(false);
         await loading.ConfigureAwait(false);
         _app.Services.GetRequiredService<ServerState>().MarkStarted();
         return repository.Entries;
+    }
+
+    /// <summary>
+    /// REST first (its own routing), then gRPC through endpoint routing. Done when starting, after the model loads have
+    /// begun, so that they overlap with it.
+    /// </summary>
+    private void ConfigurePipeline()
+    {
+        if (_options.HandoffSocket is not null)
+        {
+            _app.Use(_app.Services.GetRequiredService<HandoffRequestMiddleware>().InvokeAsync);
+        }
+
+        _app.Use(_app.Services.GetRequiredService<RestHandler>().InvokeAsync);
+        _app.UseRouting();
+        _app.MapGrpcService<InferenceGrpcService>();
     }
 
     /// <summary>Waits until the host shuts down (SIGTERM, Ctrl+C or <see cref="StopAsync"/>).</summary>

@@ -35,6 +35,28 @@ public sealed class OnnxModelRuntimeTests
     }
 
     [Fact]
+    public void WarmUpGraph_IsAnIdentityOverOneFloat()
+    {
+        using var session = OnnxModelRuntime.CreateWarmUpSession();
+        Assert.Equal(["x"], session.InputNames);
+        Assert.Equal(["y"], session.OutputNames);
+        using var input = Microsoft.ML.OnnxRuntime.OrtValue.CreateTensorValueFromMemory(new[] { 2.5f }, [1]);
+        using var results = session.Run(new Microsoft.ML.OnnxRuntime.RunOptions(), ["x"], [input], ["y"]);
+        Assert.Equal([2.5f], results[0].GetTensorDataAsSpan<float>().ToArray());
+    }
+
+    [Fact]
+    public async Task WarmUp_ThenLoad_ModelAnswers()
+    {
+        OnnxModelRuntime.WarmUp();
+        OnnxModelRuntime.WarmUp();
+        using var temp = new TempDirectory();
+        temp.Write("model.onnx", LinearBytes);
+        await using var model = await new OnnxModelRuntime().LoadAsync(new ModelLoadContext { Name = "linear", ModelDirectory = temp.Path }, CancellationToken.None);
+        Assert.Equal("linear", model.Metadata.Name);
+    }
+
+    [Fact]
     public async Task LoadAsync_SingleFileWithAnyName_Loads()
     {
         using var temp = new TempDirectory();
