@@ -46,7 +46,7 @@ internal static class ResultsSection
         text.AppendLine(Begin);
         text.AppendLine("## Tree models (XGBoost, LightGBM) vs the native libraries");
         text.AppendLine();
-        text.AppendLine("Run (a few minutes; writes this section only): `dotnet run -c Release --project bench/Trees`");
+        text.AppendLine("Run (a few minutes; installs libxgboost0 when missing; writes this section only): `bench/trees.sh`");
         text.AppendLine();
         text.AppendLine("BenchmarkDotNet, one thread, in-process: ServeSharp = `IModel.PredictAsync` (request tensor in, response tensor");
         text.AppendLine("out); XGBoost native = `XGDMatrixCreateFromMat` + `XGBoosterPredict` (Debian libxgboost, what xgbserver does per");
