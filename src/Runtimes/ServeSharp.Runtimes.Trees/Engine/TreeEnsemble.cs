@@ -307,7 +307,8 @@ public sealed partial class TreeEnsemble
         var columnsLength = _hasMaskTrees && blockRows >= RowLanes ? stride * f : 0;
         double[]? columnsRented = null;
         var columns = columnsLength <= StackLimit ? stackalloc double[columnsLength] : (columnsRented = ArrayPool<double>.Shared.Rent(columnsLength)).AsSpan(0, columnsLength);
-        Span<ulong> masks = stackalloc ulong[_hasMaskTrees ? BlockRows : 0];
+        // Only blocks of at least RowLanes rows use masks: a single-row call does not clear 512 bytes of stack for them.
+        Span<ulong> masks = stackalloc ulong[_hasMaskTrees && blockRows >= RowLanes ? BlockRows : 0];
         try
         {
             for (var start = 0; start < rowCount; start += BlockRows)
