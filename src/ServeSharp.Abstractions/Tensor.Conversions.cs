@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Text;
 
 namespace ServeSharp.Abstractions;
@@ -16,17 +17,17 @@ public sealed partial class Tensor
         return DataType switch
         {
             TensorDataType.FP64 => (double[])Data,
-            TensorDataType.FP32 => Convert((float[])Data, static v => v),
-            TensorDataType.FP16 => Convert((Half[])Data, static v => (double)v),
+            TensorDataType.FP32 => Widen((float[])Data),
+            TensorDataType.FP16 => Widen((Half[])Data),
             TensorDataType.BF16 => Convert((ushort[])Data, static v => (double)BitConverter.Int32BitsToSingle(v << 16)),
-            TensorDataType.Int64 => Convert((long[])Data, static v => v),
-            TensorDataType.Int32 => Convert((int[])Data, static v => v),
-            TensorDataType.Int16 => Convert((short[])Data, static v => v),
-            TensorDataType.Int8 => Convert((sbyte[])Data, static v => v),
-            TensorDataType.UInt64 => Convert((ulong[])Data, static v => v),
-            TensorDataType.UInt32 => Convert((uint[])Data, static v => v),
-            TensorDataType.UInt16 => Convert((ushort[])Data, static v => v),
-            TensorDataType.UInt8 => Convert((byte[])Data, static v => v),
+            TensorDataType.Int64 => Widen((long[])Data),
+            TensorDataType.Int32 => Widen((int[])Data),
+            TensorDataType.Int16 => Widen((short[])Data),
+            TensorDataType.Int8 => Widen((sbyte[])Data),
+            TensorDataType.UInt64 => Widen((ulong[])Data),
+            TensorDataType.UInt32 => Widen((uint[])Data),
+            TensorDataType.UInt16 => Widen((ushort[])Data),
+            TensorDataType.UInt8 => Widen((byte[])Data),
             TensorDataType.Bool => Convert((bool[])Data, static v => v ? 1.0 : 0.0),
             _ => throw new InvalidOperationException(
                 $"Tensor '{Name}' of datatype {DataType.ToWireName()} cannot be read as numbers."),
@@ -69,6 +70,20 @@ public sealed partial class Tensor
         return result;
     }
 
+    /// <summary>Each number as the nearest double (what a C# cast gives), in a loop specialised per element type.</summary>
+    private static double[] Widen<T>(T[] source)
+        where T : INumberBase<T>
+    {
+        var result = new double[source.Length];
+        for (var i = 0; i < source.Length; i++)
+        {
+            result[i] = double.CreateTruncating(source[i]);
+        }
+
+        return result;
+    }
+
+    /// <summary>The datatypes that are not plain numbers (BF16 bits, BOOL).</summary>
     private static double[] Convert<T>(T[] source, Func<T, double> convert)
     {
         var result = new double[source.Length];

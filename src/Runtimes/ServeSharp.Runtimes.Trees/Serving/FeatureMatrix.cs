@@ -159,19 +159,6 @@ internal sealed class FeatureMatrix
                 $"Input '{input.Name}' holds BYTES{Describe(input.Parameters.GetString(InferParameters.Names.ContentType))}; expected numeric features.");
         }
 
-        if (input.DataType == TensorDataType.FP32)
-        {
-            // The usual request datatype, widened here without ToDoubleArray's per-value delegate call.
-            var source = (float[])input.Data;
-            var values = new double[source.Length];
-            for (var i = 0; i < source.Length; i++)
-            {
-                values[i] = source[i];
-            }
-
-            return values;
-        }
-
         return input.ToDoubleArray();
     }
 
