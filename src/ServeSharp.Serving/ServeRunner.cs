@@ -81,7 +81,7 @@ internal static class ServeRunner
         using var supervisor = ParentProcessWatch.Start(TimeProvider.System);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, supervisor.Orphaned);
         await using (supervisor.Orphaned.Register(() => Console.Error.WriteLine(
-            $"servesharp serve: the supervisor (pid {Environment.GetEnvironmentVariable(ParentProcessWatch.Variable)}) is gone; shutting down")))
+            $"servesharp serve: the supervisor (pid {supervisor.SupervisorPid}) is gone; shutting down")))
         {
             await server.WaitForShutdownAsync(stop.Token).ConfigureAwait(false);
         }

@@ -37,6 +37,9 @@ public sealed partial class ParentProcessWatch : IDisposable
     /// <summary>Whether a supervisor is being watched.</summary>
     public bool IsWatching => _timer is not null;
 
+    /// <summary>The watched supervisor's pid (0 when none is watched).</summary>
+    public int SupervisorPid => _parent;
+
     /// <summary>
     /// Watches the supervisor named by <see cref="Variable"/> in <paramref name="environment"/> (default: this process's),
     /// checking every <paramref name="interval"/> (default 1 s); no watch when the variable is unset, not a pid, not this
