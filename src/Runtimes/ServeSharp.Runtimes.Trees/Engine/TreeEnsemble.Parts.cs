@@ -36,6 +36,9 @@ public sealed partial class TreeEnsemble
         /// <summary><see cref="GoesLeft"/> or NaN (one unordered comparison, cheaper than a separate NaN test).</summary>
         static abstract bool GoesLeftOrUnordered(double x, double threshold);
 
+        /// <summary>Whether a value that is not NaN goes right (for a NaN threshold: never).</summary>
+        static abstract bool GoesRight(double x, double threshold);
+
         /// <summary>Per lane, all bits set where a value that is not NaN goes right.</summary>
         static abstract Vector128<double> GoesRight(Vector128<double> x, Vector128<double> threshold);
     }
@@ -62,6 +65,8 @@ public sealed partial class TreeEnsemble
 
         public static bool GoesLeftOrUnordered(double x, double threshold) => !(x >= threshold);
 
+        public static bool GoesRight(double x, double threshold) => x >= threshold;
+
         public static Vector128<double> GoesRight(Vector128<double> x, Vector128<double> threshold) =>
             Vector128.GreaterThanOrEqual(x, threshold);
     }
@@ -71,6 +76,8 @@ public sealed partial class TreeEnsemble
         public static bool GoesLeft(double x, double threshold) => x <= threshold;
 
         public static bool GoesLeftOrUnordered(double x, double threshold) => !(x > threshold);
+
+        public static bool GoesRight(double x, double threshold) => x > threshold;
 
         public static Vector128<double> GoesRight(Vector128<double> x, Vector128<double> threshold) =>
             Vector128.GreaterThan(x, threshold);

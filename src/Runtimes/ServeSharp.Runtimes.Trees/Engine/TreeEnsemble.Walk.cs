@@ -5,25 +5,29 @@ namespace ServeSharp.Runtimes.Trees.Engine;
 
 /// <summary>
 /// Finding leaves. Trees made only of plain numeric splits (NaN to the default side, or NaN read as 0) are walked
-/// branch-free over <see cref="WalkNode"/>s for exactly their depth, several walks interleaved so their memory
-/// loads overlap: four rows through one tree in a batch, four trees for one row otherwise. Other trees
-/// (categorical or zero-as-missing splits) take the general path, one node at a time.
+/// branch-free for exactly their depth, several walks interleaved so their memory loads overlap: four rows through
+/// one tree over <see cref="WalkNode"/>s in a batch; eight trees for one row over a <see cref="RowWalk"/> otherwise,
+/// with a row that has missing values filled first. Other trees (categorical or zero-as-missing splits) take the
+/// general path, one node at a time.
 /// </summary>
 public sealed partial class TreeEnsemble
 {
     /// <summary>Rows walked together through one tree.</summary>
     private const int RowLanes = 4;
 
-    /// <summary>Trees walked together for one row.</summary>
-    private const int TreeLanes = 8;
-
     private readonly WalkNode[] _walk;
 
     /// <summary>Per tree: steps from the root to its deepest leaf, or -1 when it needs the general path.</summary>
     private readonly int[] _walkDepth;
 
-    /// <summary>Per position p of <see cref="_order"/>: the largest depth of its trees p..p+7 when all eight can be walked, else -1.</summary>
-    private readonly int[] _groupDepth;
+    /// <summary>How a single row without missing values is walked (reading the row itself).</summary>
+    private readonly RowWalk _rowWalk;
+
+    /// <summary>
+    /// How a single row with a missing value is walked: filled first (<see cref="FillMissing"/>), so that each split
+    /// reads the copy of its feature that sends NaN to the split's default side and the walk needs no NaN test.
+    /// </summary>
+    private readonly RowWalk _filledWalk;
 
     /// <summary>Derives the walk layout (same node numbering as <paramref name="nodes"/>) and each tree's depth.</summary>
     private static (WalkNode[] Walk, int[] Depth) BuildWalk(
@@ -74,24 +78,20 @@ public sealed partial class TreeEnsemble
         return (walk, depth);
     }
 
-    /// <summary>Per position p of <paramref name="order"/>: the largest depth of trees order[p..p+7] when all eight can be walked, else -1.</summary>
-    private static int[] GroupDepths(int[] order, int[] depth)
+    /// <summary>
+    /// Writes the two copies of <paramref name="row"/> <see cref="_filledWalk"/> reads: NaN as -∞ in the first
+    /// <c>row.Length</c> values, as +∞ in the next.
+    /// </summary>
+    private static void FillMissing(ReadOnlySpan<double> row, Span<double> filled)
     {
-        var groupDepth = new int[order.Length];
-        for (var p = 0; p < order.Length; p++)
+        var right = filled.Slice(row.Length, row.Length);
+        for (var j = 0; j < row.Length; j++)
         {
-            groupDepth[p] = -1;
-            if (p + TreeLanes <= order.Length)
-            {
-                var group = order.AsSpan(p, TreeLanes).ToArray().Select(t => depth[t]).ToArray();
-                if (Array.IndexOf(group, -1) < 0)
-                {
-                    groupDepth[p] = group.Max();
-                }
-            }
+            var x = row[j];
+            var missing = double.IsNaN(x);
+            filled[j] = missing ? double.NegativeInfinity : x;
+            right[j] = missing ? double.PositiveInfinity : x;
         }
-
-        return groupDepth;
     }
 
     /// <summary>
@@ -174,61 +174,98 @@ public sealed partial class TreeEnsemble
         return index;
     }
 
-    /// <summary>The leaf each of the trees at positions <paramref name="first"/>.. of <see cref="_order"/> sends one row to (<c>leaves.Length</c> trees).</summary>
-    private void LeavesOfTrees<TCmp, TNaN>(ReadOnlySpan<double> row, int first, Span<int> leaves)
+    /// <summary>
+    /// The leaf (compiled node number) each of the trees at positions <paramref name="first"/>.. of
+    /// <see cref="_order"/> sends one row to (<c>leaves.Length</c> trees): trees <paramref name="walk"/> walks go over
+    /// its nodes reading <paramref name="walkRow"/> (the row itself, or the filled row), eight at a time so their memory
+    /// loads overlap; others take the general path over <paramref name="row"/>.
+    /// </summary>
+    private void LeavesOfTrees<TCmp>(ReadOnlySpan<double> row, RowWalk walk, ReadOnlySpan<double> walkRow, int first, Span<int> leaves)
         where TCmp : struct, ISplitComparer
-        where TNaN : struct, IRowKind
     {
-        ref var nodes = ref MemoryMarshal.GetArrayDataReference(_walk);
-        ref var x = ref MemoryMarshal.GetReference(row);
+        ref var units = ref Unsafe.As<RowWalkNode, double>(ref MemoryMarshal.GetArrayDataReference(walk.Nodes));
+        ref var x = ref MemoryMarshal.GetReference(walkRow);
+        var origin = walk.Origin;
         var i = 0;
         while (i < leaves.Length)
         {
             var p = first + i;
-            var groupDepth = i + TreeLanes <= leaves.Length ? _groupDepth[p] : -1;
+            var groupDepth = i + RowWalk.TreeLanes <= leaves.Length ? walk.GroupDepth[p] : -1;
             if (groupDepth >= 0)
             {
-                var roots = _orderRoots.AsSpan(p, TreeLanes);
-                int a = roots[0], b = roots[1], c = roots[2], d = roots[3];
-                int e = roots[4], g = roots[5], h = roots[6], k = roots[7];
-                for (var s = 0; s < groupDepth; s++)
+                var group = leaves.Slice(i, RowWalk.TreeLanes);
+                WalkEight<TCmp>(ref units, ref x, walk.OrderRoots.AsSpan(p, RowWalk.TreeLanes), groupDepth, group);
+                foreach (ref var leaf in group)
                 {
-                    a = Step<TCmp, TNaN>(ref nodes, a, ref x);
-                    b = Step<TCmp, TNaN>(ref nodes, b, ref x);
-                    c = Step<TCmp, TNaN>(ref nodes, c, ref x);
-                    d = Step<TCmp, TNaN>(ref nodes, d, ref x);
-                    e = Step<TCmp, TNaN>(ref nodes, e, ref x);
-                    g = Step<TCmp, TNaN>(ref nodes, g, ref x);
-                    h = Step<TCmp, TNaN>(ref nodes, h, ref x);
-                    k = Step<TCmp, TNaN>(ref nodes, k, ref x);
+                    leaf = origin[leaf];
                 }
 
-                leaves[i] = a;
-                leaves[i + 1] = b;
-                leaves[i + 2] = c;
-                leaves[i + 3] = d;
-                leaves[i + 4] = e;
-                leaves[i + 5] = g;
-                leaves[i + 6] = h;
-                leaves[i + 7] = k;
-                i += TreeLanes;
+                i += RowWalk.TreeLanes;
                 continue;
             }
 
-            var depth = _walkDepth[_order[p]];
-            var index = _orderRoots[p];
+            var depth = walk.Depth[_order[p]];
             if (depth < 0)
             {
-                index = FindLeaf<TCmp>(row, index);
+                leaves[i] = FindLeaf<TCmp>(row, _orderRoots[p]);
             }
             else
             {
-                index = Walk<TCmp, TNaN>(ref nodes, index, depth, ref x);
+                nuint unit = walk.OrderRoots[p];
+                for (var s = 0; s < depth; s++)
+                {
+                    unit = RowStep<TCmp>(ref units, unit, ref x);
+                }
+
+                leaves[i] = origin[unit >> 1];
             }
 
-            leaves[i] = index;
             i++;
         }
+    }
+
+    /// <summary>
+    /// Walks the eight trees rooted at <paramref name="roots"/> for <paramref name="depth"/> steps, interleaved so their
+    /// memory loads overlap, and writes the node each ends on (as a <see cref="RowWalk.Nodes"/> index) to
+    /// <paramref name="slots"/>. Not inlined: on its own the walk keeps all eight positions in registers.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void WalkEight<TCmp>(ref double units, ref double x, ReadOnlySpan<uint> roots, int depth, Span<int> slots)
+        where TCmp : struct, ISplitComparer
+    {
+        nuint a = roots[0], b = roots[1], c = roots[2], d = roots[3];
+        nuint e = roots[4], g = roots[5], h = roots[6], k = roots[7];
+        for (var s = 0; s < depth; s++)
+        {
+            a = RowStep<TCmp>(ref units, a, ref x);
+            b = RowStep<TCmp>(ref units, b, ref x);
+            c = RowStep<TCmp>(ref units, c, ref x);
+            d = RowStep<TCmp>(ref units, d, ref x);
+            e = RowStep<TCmp>(ref units, e, ref x);
+            g = RowStep<TCmp>(ref units, g, ref x);
+            h = RowStep<TCmp>(ref units, h, ref x);
+            k = RowStep<TCmp>(ref units, k, ref x);
+        }
+
+        slots[7] = (int)(k >> 1);
+        slots[0] = (int)(a >> 1);
+        slots[1] = (int)(b >> 1);
+        slots[2] = (int)(c >> 1);
+        slots[3] = (int)(d >> 1);
+        slots[4] = (int)(e >> 1);
+        slots[5] = (int)(g >> 1);
+        slots[6] = (int)(h >> 1);
+    }
+
+    /// <summary>One step of a <see cref="RowWalk"/>: the position (8-byte units) of the child the row goes to; a leaf stays.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static nuint RowStep<TCmp>(ref double units, nuint unit, ref double row)
+        where TCmp : struct, ISplitComparer
+    {
+        ref var node = ref Unsafe.As<double, RowWalkNode>(ref Unsafe.Add(ref units, unit));
+        var x = Unsafe.Add(ref row, (nuint)node.Feature);
+        var right = (nuint)Unsafe.BitCast<bool, byte>(TCmp.GoesRight(x, node.Threshold));
+        return node.FirstChild + right * 2;
     }
 
     /// <summary>One branch-free step: the child the row goes to (a leaf stays where it is).</summary>

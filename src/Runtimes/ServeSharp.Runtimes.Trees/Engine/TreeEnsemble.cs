@@ -84,7 +84,8 @@ public sealed partial class TreeEnsemble
         _linearFeatures = parts.LinearFeatures;
         _linearCoefficients = parts.LinearCoefficients;
         _orderRoots = Array.ConvertAll(_order, t => _roots[t]);
-        _groupDepth = GroupDepths(_order, _walkDepth);
+        _rowWalk = RowWalk.Build(_walk, _roots, _walkDepth, _order, FeatureCount, filled: false);
+        _filledWalk = RowWalk.Build(_walk, _roots, _walkDepth, _order, FeatureCount, filled: true);
     }
 
     /// <summary>Features each row must have.</summary>
@@ -309,6 +310,10 @@ public sealed partial class TreeEnsemble
         var columns = columnsLength <= StackLimit ? stackalloc double[columnsLength] : (columnsRented = ArrayPool<double>.Shared.Rent(columnsLength)).AsSpan(0, columnsLength);
         // Only blocks of at least RowLanes rows use masks: a single-row call does not clear 512 bytes of stack for them.
         Span<ulong> masks = stackalloc ulong[_hasMaskTrees && blockRows >= RowLanes ? BlockRows : 0];
+        // Rows walked one by one that have a missing value are filled first (see _filledWalk).
+        var filledLength = blockRows < RowLanes ? 2 * f : 0;
+        double[]? filledRented = null;
+        var filled = filledLength <= StackLimit ? stackalloc double[filledLength] : (filledRented = ArrayPool<double>.Shared.Rent(filledLength)).AsSpan(0, filledLength);
         try
         {
             for (var start = 0; start < rowCount; start += BlockRows)
@@ -339,13 +344,15 @@ public sealed partial class TreeEnsemble
                 {
                     for (var r = 0; r < rows; r++)
                     {
+                        var row = block.Slice(r * f, f);
                         if (rowHasNaN[r])
                         {
-                            SumRow<TCmp, WithNaN, T>(block.Slice(r * f, f), leaves, sums.Slice(r * k, k), values);
+                            FillMissing(row, filled);
+                            SumRow<TCmp, T>(row, _filledWalk, filled, leaves, sums.Slice(r * k, k), values);
                         }
                         else
                         {
-                            SumRow<TCmp, WithoutNaN, T>(block.Slice(r * f, f), leaves, sums.Slice(r * k, k), values);
+                            SumRow<TCmp, T>(row, _rowWalk, row, leaves, sums.Slice(r * k, k), values);
                         }
                     }
                 }
@@ -431,19 +438,22 @@ public sealed partial class TreeEnsemble
             if (accRented is not null) ArrayPool<T>.Shared.Return(accRented);
             if (castRented is not null) ArrayPool<double>.Shared.Return(castRented);
             if (columnsRented is not null) ArrayPool<double>.Shared.Return(columnsRented);
+            if (filledRented is not null) ArrayPool<double>.Shared.Return(filledRented);
         }
     }
 
-    /// <summary>One row through the trees of <see cref="_order"/>, <c>leaves.Length</c> trees at a time, summed in tree order.</summary>
-    private void SumRow<TCmp, TNaN, T>(ReadOnlySpan<double> row, Span<int> leaves, Span<T> sums, Values<T> values)
+    /// <summary>
+    /// One row through the trees of <see cref="_order"/>, <c>leaves.Length</c> trees at a time, summed in tree order;
+    /// <paramref name="walk"/> and <paramref name="walkRow"/> as <see cref="LeavesOfTrees"/> takes them.
+    /// </summary>
+    private void SumRow<TCmp, T>(ReadOnlySpan<double> row, RowWalk walk, ReadOnlySpan<double> walkRow, Span<int> leaves, Span<T> sums, Values<T> values)
         where TCmp : struct, ISplitComparer
-        where TNaN : struct, IRowKind
         where T : unmanaged, INumber<T>
     {
         for (var first = 0; first < _order.Length; first += leaves.Length)
         {
             var group = leaves[..Math.Min(leaves.Length, _order.Length - first)];
-            LeavesOfTrees<TCmp, TNaN>(row, first, group);
+            LeavesOfTrees<TCmp>(row, walk, walkRow, first, group);
             for (var i = 0; i < group.Length; i++)
             {
                 AddLeaf(_order[first + i], group[i], sums, row, values);

@@ -50,6 +50,23 @@ public sealed class TreeEnsembleTests
         Assert.Equal(expected, Predict(One(Stump(0.5, defaultLeft: defaultLeft), b => b.Comparison = SplitComparison.LessThan), double.NaN));
     }
 
+    [Theory]
+    [InlineData(SplitComparison.LessOrEqual, double.PositiveInfinity, false, 1)]
+    [InlineData(SplitComparison.LessOrEqual, double.NaN, true, -1)]
+    [InlineData(SplitComparison.LessThan, double.NegativeInfinity, true, -1)]
+    [InlineData(SplitComparison.LessThan, double.NaN, true, -1)]
+    public void NaN_GoesToDefaultChild_AtThresholdsThatAreNotFinite(SplitComparison comparison, double threshold, bool defaultLeft, double expected)
+    {
+        // A single row with a missing value is walked with NaN filled as -inf or +inf by default side, which only
+        // finite thresholds order correctly; trees like these must still send NaN to the default side.
+        var builder = new TreeEnsembleBuilder(2, 1) { Comparison = comparison };
+        builder.AddTree(Stump(0.5, feature: 1, left: 10, right: 20));
+        builder.AddTree(Stump(threshold, defaultLeft: defaultLeft));
+        var ensemble = builder.Build();
+        Assert.Equal(expected + 10, Predict(ensemble, double.NaN, 0.25));
+        Assert.Equal(expected + 20, Predict(ensemble, double.NaN, double.NaN));
+    }
+
     [Fact]
     public void NaNAsZero_ComparesZeroAndIgnoresDefault()
     {
@@ -273,6 +290,7 @@ public sealed class TreeEnsembleTests
     [InlineData(SplitComparison.LessOrEqual, false, 0)]
     [InlineData(SplitComparison.LessThan, true, 0)]
     [InlineData(SplitComparison.LessThan, false, 5)]
+    [InlineData(SplitComparison.LessOrEqual, false, 2)]
     public void Batch_OfIrregularTreesWithoutNaN_EqualsSingleRow(SplitComparison comparison, bool float32, int withNaNEvery)
     {
         // Trees of every shape up to depth 6 (masked when small, walked when not), thresholds and values from the same
@@ -324,9 +342,11 @@ public sealed class TreeEnsembleTests
         var feature = new List<int>();
         var threshold = new List<double>();
         var values = new List<double>();
+        var defaultLeft = new List<bool>();
         int Add(int depth)
         {
             var i = left.Count;
+            defaultLeft.Add(random.Next(2) == 0);
             left.Add(-1);
             right.Add(-1);
             feature.Add(random.Next(features));
@@ -350,7 +370,7 @@ public sealed class TreeEnsembleTests
         return new TreeArrays
         {
             LeftChild = [.. left], RightChild = [.. right], SplitFeature = [.. feature], Threshold = [.. threshold],
-            LeafValues = [.. values], LeafWidth = width,
+            LeafValues = [.. values], LeafWidth = width, DefaultLeft = [.. defaultLeft],
         };
     }
 
