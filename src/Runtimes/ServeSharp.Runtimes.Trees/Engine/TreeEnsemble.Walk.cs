@@ -247,6 +247,7 @@ public sealed partial class TreeEnsemble
             k = RowStep<TCmp>(ref units, k, ref x);
         }
 
+        // The last slot first: one bounds check covers all eight writes.
         slots[7] = (int)(k >> 1);
         slots[0] = (int)(a >> 1);
         slots[1] = (int)(b >> 1);
