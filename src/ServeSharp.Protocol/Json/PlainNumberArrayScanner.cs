@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Runtime.CompilerServices;
 
 namespace ServeSharp.Protocol.Json;
 
@@ -240,7 +241,20 @@ internal static class PlainNumberArrayScanner
         return true;
     }
 
+    /// <summary>The index of the first byte at or after <paramref name="i"/> that is not JSON whitespace.</summary>
+    /// <remarks>Inlined with its first test up front: between numbers there is usually no whitespace at all.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int SkipWhitespace(ReadOnlySpan<byte> json, int i)
+    {
+        if ((uint)i < (uint)json.Length && json[i] > (byte)' ')
+        {
+            return i;
+        }
+
+        return SkipWhitespaceSlow(json, i);
+    }
+
+    private static int SkipWhitespaceSlow(ReadOnlySpan<byte> json, int i)
     {
         while (i < json.Length && json[i] is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t')
         {
@@ -251,6 +265,7 @@ internal static class PlainNumberArrayScanner
     }
 
     /// <summary>JSON's number grammar without the exponent part: <c>-?(0|[1-9][0-9]*)(\.[0-9]+)?</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool TryReadNumber(ReadOnlySpan<byte> json, ref int i, out PlainNumber number)
     {
         number = default;
