@@ -6,14 +6,15 @@ namespace ServeSharp.Runtimes.Trees.Engine;
 /// The layout single rows are walked over. Each walkable tree's nodes are laid out breadth-first with a split's two
 /// children side by side, so a step is <c>next = FirstChild + (goes right ? 1 : 0)</c>: no select between two child
 /// numbers. A leaf has a NaN threshold (no comparison sends a row right) and is its own first child, so walking a
-/// tree for its full depth ends on the right leaf. Positions are counted in 8-byte units (two per node), which lets
+/// tree for its full depth ends on the leaf the row reaches. Positions are counted in 8-byte units (two per node), which lets
 /// the step address a node without a multiply.
 /// </summary>
 /// <remarks>
 /// Built for rows as they are (no NaN), or for filled rows (<see cref="TreeEnsemble"/> fills a row with missing
 /// values into two copies, NaN as -∞ and as +∞): then a split whose default side is right reads the +∞ copy, at
 /// <c>Feature + featureCount</c>. A tree with a threshold that is not finite is not walked filled (an infinite fill
-/// could compare equal to it; LightGBM writes <c>inf</c> for "every value left, NaN to the default"): depth -1.
+/// could equal it, and a NaN threshold sends even the -∞ fill right; LightGBM writes <c>inf</c> for "every value left,
+/// NaN to the default"): depth -1.
 /// </remarks>
 internal sealed class RowWalk
 {
