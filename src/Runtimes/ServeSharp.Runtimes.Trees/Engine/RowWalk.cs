@@ -42,18 +42,16 @@ internal sealed class RowWalk
     /// <summary>Per position p of the evaluation order: the largest depth of trees p..p+7 when all eight are walked, else -1.</summary>
     public int[] GroupDepth { get; }
 
-    /// <summary>Per position of the evaluation order: the tree's root, in 8-byte units (0 for a tree not walked).</summary>
+    /// <summary>Per position of the evaluation order: the tree's root, in 8-byte units (meaningless for a tree not walked).</summary>
     public uint[] OrderRoots { get; }
 
+    /// <summary>The walk for rows as they are (no NaN).</summary>
     /// <param name="walk">The ensemble's pre-order walk nodes (a split's left child is the next node).</param>
     /// <param name="roots">Each tree's root in <paramref name="walk"/>.</param>
     /// <param name="walkDepth">Each tree's depth, -1 for trees that are never walked.</param>
     /// <param name="order">The trees evaluated per row, in order.</param>
-    /// <param name="featureCount">Features per row.</param>
-    /// <param name="filled">Whether rows are filled (2 × <paramref name="featureCount"/> values).</param>
-    public static RowWalk Build(WalkNode[] walk, int[] roots, int[] walkDepth, int[] order, int featureCount, bool filled)
+    public static RowWalk Build(WalkNode[] walk, int[] roots, int[] walkDepth, int[] order)
     {
-        var depth = (int[])walkDepth.Clone();
         var nodes = new RowWalkNode[walk.Length];
         var origin = new int[walk.Length];
         var treeRoot = new uint[roots.Length];
@@ -61,10 +59,8 @@ internal sealed class RowWalk
         var queue = new Queue<(int Node, int Slot)>();
         for (var t = 0; t < roots.Length; t++)
         {
-            var end = t + 1 < roots.Length ? roots[t + 1] : walk.Length;
-            if (depth[t] < 0 || (filled && !AllThresholdsFinite(walk, roots[t], end)))
+            if (walkDepth[t] < 0)
             {
-                depth[t] = -1;
                 continue;
             }
 
@@ -81,20 +77,49 @@ internal sealed class RowWalk
                     continue;
                 }
 
-                var readsPlusInfinity = filled && (node.Right & WalkNode.DefaultLeftBit) == 0;
-                nodes[item.Slot] = new RowWalkNode
-                {
-                    Threshold = node.Threshold,
-                    Feature = (uint)(node.Feature + (readsPlusInfinity ? featureCount : 0)),
-                    FirstChild = (uint)count * 2,
-                };
+                nodes[item.Slot] = new RowWalkNode { Threshold = node.Threshold, Feature = (uint)node.Feature, FirstChild = (uint)count * 2 };
                 queue.Enqueue((item.Node + 1, count++));
                 queue.Enqueue((right, count++));
             }
         }
 
         return new RowWalk(
-            nodes[..count], origin[..count], depth, GroupDepths(order, depth), Array.ConvertAll(order, t => treeRoot[t]));
+            nodes[..count], origin[..count], (int[])walkDepth.Clone(), GroupDepths(order, walkDepth), Array.ConvertAll(order, t => treeRoot[t]));
+    }
+
+    /// <summary>
+    /// The same layout for filled rows of 2 × <paramref name="featureCount"/> values: a split whose default side is
+    /// right reads the +∞ copy; trees with a threshold that is not finite are not walked. Shares
+    /// <see cref="Origin"/> and <see cref="OrderRoots"/> with this walk.
+    /// </summary>
+    /// <param name="walk">The walk nodes this walk was built from.</param>
+    /// <param name="roots">Each tree's root in <paramref name="walk"/>.</param>
+    /// <param name="order">The trees evaluated per row, in order.</param>
+    /// <param name="featureCount">Features per row.</param>
+    public RowWalk ForFilledRows(WalkNode[] walk, int[] roots, int[] order, int featureCount)
+    {
+        var nodes = (RowWalkNode[])Nodes.Clone();
+        for (var slot = 0; slot < nodes.Length; slot++)
+        {
+            var node = Origin[slot];
+            var right = walk[node].Right;
+            if ((right & int.MaxValue) != node && (right & WalkNode.DefaultLeftBit) == 0)
+            {
+                nodes[slot].Feature += (uint)featureCount;
+            }
+        }
+
+        var depth = (int[])Depth.Clone();
+        for (var t = 0; t < roots.Length; t++)
+        {
+            var end = t + 1 < roots.Length ? roots[t + 1] : walk.Length;
+            if (depth[t] >= 0 && !AllThresholdsFinite(walk, roots[t], end))
+            {
+                depth[t] = -1;
+            }
+        }
+
+        return new RowWalk(nodes, Origin, depth, GroupDepths(order, depth), OrderRoots);
     }
 
     private static bool AllThresholdsFinite(WalkNode[] walk, int start, int end)

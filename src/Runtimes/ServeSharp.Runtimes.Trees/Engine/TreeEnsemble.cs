@@ -84,8 +84,8 @@ public sealed partial class TreeEnsemble
         _linearFeatures = parts.LinearFeatures;
         _linearCoefficients = parts.LinearCoefficients;
         _orderRoots = Array.ConvertAll(_order, t => _roots[t]);
-        _rowWalk = RowWalk.Build(_walk, _roots, _walkDepth, _order, FeatureCount, filled: false);
-        _filledWalk = RowWalk.Build(_walk, _roots, _walkDepth, _order, FeatureCount, filled: true);
+        _rowWalk = RowWalk.Build(_walk, _roots, _walkDepth, _order);
+        _filledWalk = _rowWalk.ForFilledRows(_walk, _roots, _order, FeatureCount);
     }
 
     /// <summary>Features each row must have.</summary>
