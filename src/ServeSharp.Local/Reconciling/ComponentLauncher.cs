@@ -1,4 +1,5 @@
 using k8s.Models;
+using ServeSharp.Control.Admission;
 using ServeSharp.Control.Api.V1Alpha1;
 using ServeSharp.Control.Api.V1Beta1;
 using ServeSharp.Control.Runtimes;
@@ -132,8 +133,7 @@ public sealed class ComponentLauncher(LocalPlatformOptions options)
     {
         ArgumentNullException.ThrowIfNull(component);
         IEnumerable<V1Container?> candidates = component is PredictorSpec predictor
-            ? [predictor.Model, predictor.SKLearn, predictor.XGBoost, predictor.LightGBM, predictor.ONNX, predictor.PMML,
-               predictor.Tensorflow, predictor.PyTorch, predictor.Triton, predictor.HuggingFace, predictor.Paddle, component.Containers?.FirstOrDefault()]
+            ? [.. ComponentImplementations.Of(predictor).Select(i => i.Extension), component.Containers?.FirstOrDefault()]
             : [component.Containers?.FirstOrDefault()];
         foreach (var container in candidates)
         {
