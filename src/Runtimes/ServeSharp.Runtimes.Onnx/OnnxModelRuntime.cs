@@ -57,9 +57,9 @@ public sealed class OnnxModelRuntime : IModelRuntime
     /// session of a one-node graph (<see cref="WarmUpGraph"/>), which builds the CPU provider's kernel registry that
     /// every later session shares. The first model load otherwise pays for both: loading the native library,
     /// registering every operator schema and every CPU kernel take about 70 ms of CPU, which a server can overlap with
-    /// building its host when it knows early that it will serve ONNX models. Call it on the process's main thread where possible: the environment allocates ~8 MB in small blocks,
-    /// which glibc takes from the main heap with a few brk calls but grows a worker thread's arena for a page at a time
-    /// (one mprotect per 4 KB, ~2,000 calls). It is the environment every session uses (<see cref="OrtEnv.Instance"/>,
+    /// building its host when it knows early that it will serve ONNX models. Call it on the process's main thread where
+    /// possible: the environment allocates ~8 MB in small blocks, which glibc takes from the main heap with a few brk
+    /// calls but grows a worker thread's arena for a page at a time (one mprotect per 4 KB, ~2,000 calls). It is the environment every session uses (<see cref="OrtEnv.Instance"/>,
     /// default settings), so loading behaves the same with or without it; a failure is left for the model load to report.
     /// </summary>
     public static void WarmUp()
