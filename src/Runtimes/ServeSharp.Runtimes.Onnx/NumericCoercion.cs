@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using System.Runtime.InteropServices;
 using ServeSharp.Abstractions;
 
 namespace ServeSharp.Runtimes.Onnx;
@@ -19,54 +20,78 @@ internal static class NumericCoercion
     /// <exception cref="InferenceException">A value does not fit, or the source holds BYTES.</exception>
     public static Array Convert(Tensor source, TensorDataType target, string modelName)
     {
+        var count = checked((int)source.ElementCount);
+        var result = PooledArrays.Rent(target, count);
+        try
+        {
+            ConvertInto(source, target, TensorArrays.Bytes(result, target)[..(count * target.ElementSize())], modelName);
+        }
+        catch
+        {
+            PooledArrays.Return(target, result);
+            throw;
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Writes <paramref name="source"/>'s elements converted to <paramref name="target"/> into
+    /// <paramref name="destination"/>, which holds exactly that many <paramref name="target"/> elements.
+    /// </summary>
+    /// <exception cref="InferenceException">A value does not fit, or the source holds BYTES.</exception>
+    public static void ConvertInto(Tensor source, TensorDataType target, Span<byte> destination, string modelName)
+    {
         if (source.DataType == TensorDataType.Bytes)
         {
             throw InferenceException.InvalidInput(
                 $"Input '{source.Name}' of model '{modelName}' must be {target.ToWireName()} numbers, not BYTES.");
         }
 
-        var context = new Context(source.Name, modelName, target);
-        var count = checked((int)source.ElementCount);
-        return target switch
+        if (destination.Length != source.ElementCount * target.ElementSize())
         {
-            TensorDataType.Bool => ToBool(source, count, context),
-            TensorDataType.BF16 => ToBFloat16(source, count),
-            TensorDataType.UInt8 => Fill(source, PooledArrays.Rent<byte>(count), context),
-            TensorDataType.UInt16 => Fill(source, PooledArrays.Rent<ushort>(count), context),
-            TensorDataType.UInt32 => Fill(source, PooledArrays.Rent<uint>(count), context),
-            TensorDataType.UInt64 => Fill(source, PooledArrays.Rent<ulong>(count), context),
-            TensorDataType.Int8 => Fill(source, PooledArrays.Rent<sbyte>(count), context),
-            TensorDataType.Int16 => Fill(source, PooledArrays.Rent<short>(count), context),
-            TensorDataType.Int32 => Fill(source, PooledArrays.Rent<int>(count), context),
-            TensorDataType.Int64 => Fill(source, PooledArrays.Rent<long>(count), context),
-            TensorDataType.FP16 => Fill(source, PooledArrays.Rent<Half>(count), context),
-            TensorDataType.FP32 => Fill(source, PooledArrays.Rent<float>(count), context),
-            TensorDataType.FP64 => Fill(source, PooledArrays.Rent<double>(count), context),
-            _ => throw new ArgumentOutOfRangeException(nameof(target), target, "Not a numeric datatype."),
-        };
-    }
-
-    private static TTo[] Fill<TTo>(Tensor source, TTo[] destination, in Context context)
-        where TTo : INumberBase<TTo>
-    {
-        var span = destination.AsSpan(0, checked((int)source.ElementCount));
-        switch (source.DataType)
-        {
-            case TensorDataType.FP64: FillFrom((double[])source.Data, span, context); break;
-            case TensorDataType.FP32: FillFrom((float[])source.Data, span, context); break;
-            case TensorDataType.FP16: FillFrom((Half[])source.Data, span, context); break;
-            case TensorDataType.Int64: FillFrom((long[])source.Data, span, context); break;
-            case TensorDataType.Int32: FillFrom((int[])source.Data, span, context); break;
-            case TensorDataType.Int16: FillFrom((short[])source.Data, span, context); break;
-            case TensorDataType.Int8: FillFrom((sbyte[])source.Data, span, context); break;
-            case TensorDataType.UInt64: FillFrom((ulong[])source.Data, span, context); break;
-            case TensorDataType.UInt32: FillFrom((uint[])source.Data, span, context); break;
-            case TensorDataType.UInt16: FillFrom((ushort[])source.Data, span, context); break;
-            case TensorDataType.UInt8: FillFrom((byte[])source.Data, span, context); break;
-            default: FillFrom(source.ToDoubleArray(), span, context); break; // BOOL, BF16: rare, via double.
+            throw new ArgumentException(
+                $"{destination.Length} bytes do not hold {source.ElementCount} {target.ToWireName()} values.", nameof(destination));
         }
 
-        return destination;
+        var context = new Context(source.Name, modelName, target);
+        switch (target)
+        {
+            case TensorDataType.Bool: ToBool(source, MemoryMarshal.Cast<byte, bool>(destination), context); break;
+            case TensorDataType.BF16: ToBFloat16(source, MemoryMarshal.Cast<byte, ushort>(destination)); break;
+            case TensorDataType.UInt8: Fill(source, destination, context); break;
+            case TensorDataType.UInt16: Fill(source, MemoryMarshal.Cast<byte, ushort>(destination), context); break;
+            case TensorDataType.UInt32: Fill(source, MemoryMarshal.Cast<byte, uint>(destination), context); break;
+            case TensorDataType.UInt64: Fill(source, MemoryMarshal.Cast<byte, ulong>(destination), context); break;
+            case TensorDataType.Int8: Fill(source, MemoryMarshal.Cast<byte, sbyte>(destination), context); break;
+            case TensorDataType.Int16: Fill(source, MemoryMarshal.Cast<byte, short>(destination), context); break;
+            case TensorDataType.Int32: Fill(source, MemoryMarshal.Cast<byte, int>(destination), context); break;
+            case TensorDataType.Int64: Fill(source, MemoryMarshal.Cast<byte, long>(destination), context); break;
+            case TensorDataType.FP16: Fill(source, MemoryMarshal.Cast<byte, Half>(destination), context); break;
+            case TensorDataType.FP32: Fill(source, MemoryMarshal.Cast<byte, float>(destination), context); break;
+            case TensorDataType.FP64: Fill(source, MemoryMarshal.Cast<byte, double>(destination), context); break;
+            default: throw new ArgumentOutOfRangeException(nameof(target), target, "Not a numeric datatype.");
+        }
+    }
+
+    private static void Fill<TTo>(Tensor source, Span<TTo> destination, in Context context)
+        where TTo : INumberBase<TTo>
+    {
+        switch (source.DataType)
+        {
+            case TensorDataType.FP64: FillFrom((double[])source.Data, destination, context); break;
+            case TensorDataType.FP32: FillFrom((float[])source.Data, destination, context); break;
+            case TensorDataType.FP16: FillFrom((Half[])source.Data, destination, context); break;
+            case TensorDataType.Int64: FillFrom((long[])source.Data, destination, context); break;
+            case TensorDataType.Int32: FillFrom((int[])source.Data, destination, context); break;
+            case TensorDataType.Int16: FillFrom((short[])source.Data, destination, context); break;
+            case TensorDataType.Int8: FillFrom((sbyte[])source.Data, destination, context); break;
+            case TensorDataType.UInt64: FillFrom((ulong[])source.Data, destination, context); break;
+            case TensorDataType.UInt32: FillFrom((uint[])source.Data, destination, context); break;
+            case TensorDataType.UInt16: FillFrom((ushort[])source.Data, destination, context); break;
+            case TensorDataType.UInt8: FillFrom((byte[])source.Data, destination, context); break;
+            default: FillFrom(source.ToDoubleArray(), destination, context); break; // BOOL, BF16: rare, via double.
+        }
     }
 
     private static void FillFrom<TFrom, TTo>(TFrom[] source, Span<TTo> destination, in Context context)
@@ -103,39 +128,33 @@ internal static class NumericCoercion
         }
     }
 
-    private static bool[] ToBool(Tensor source, int count, in Context context)
+    private static void ToBool(Tensor source, Span<bool> destination, in Context context)
     {
-        var result = PooledArrays.Rent<bool>(count);
         if (source.DataType == TensorDataType.Bool)
         {
-            ((bool[])source.Data).AsSpan().CopyTo(result);
-            return result;
+            ((bool[])source.Data).AsSpan().CopyTo(destination);
+            return;
         }
 
         var values = source.ToDoubleArray();
-        for (var i = 0; i < count; i++)
+        for (var i = 0; i < destination.Length; i++)
         {
-            result[i] = values[i] switch
+            destination[i] = values[i] switch
             {
                 0 => false,
                 1 => true,
                 _ => throw context.Error(i, values[i].ToString(CultureInfo.InvariantCulture), "is neither 0 nor 1"),
             };
         }
-
-        return result;
     }
 
-    private static ushort[] ToBFloat16(Tensor source, int count)
+    private static void ToBFloat16(Tensor source, Span<ushort> destination)
     {
-        var result = PooledArrays.Rent<ushort>(count);
         var values = source.ToSingleArray();
-        for (var i = 0; i < count; i++)
+        for (var i = 0; i < destination.Length; i++)
         {
-            result[i] = BFloat16Bits(values[i]);
+            destination[i] = BFloat16Bits(values[i]);
         }
-
-        return result;
     }
 
     /// <summary>Rounds a float to the nearest bfloat16 (ties to even), keeping NaN a NaN.</summary>

@@ -24,9 +24,7 @@ internal struct OnnxInputBinding : IDisposable
     /// <exception cref="InferenceException">The tensor does not fit the input.</exception>
     public static OnnxInputBinding Bind(Tensor source, OnnxInputSpec spec, string modelName)
     {
-        var shape = spec.Fit(source.Shape, source.ElementCount) ?? throw InferenceException.InvalidInput(
-            $"Input '{source.Name}' has shape [{string.Join(',', source.Shape)}] ({source.ElementCount} values) but model " +
-            $"'{modelName}' expects input '{spec.Name}' with shape {spec.DescribeShape()} (-1 = any size).");
+        var shape = spec.Fit(source, modelName);
 
         var binding = default(OnnxInputBinding);
         binding.Shape = shape;

@@ -64,6 +64,13 @@ internal sealed class OnnxInputSpec
         return IsStatic && elementCount == StaticElementCount ? Dimensions : null;
     }
 
+    /// <summary>The shape to hand to ONNX Runtime for <paramref name="source"/> (see <see cref="Fit"/>).</summary>
+    /// <exception cref="InferenceException">The tensor does not fit the input.</exception>
+    public long[] Fit(Tensor source, string modelName) =>
+        Fit(source.Shape, source.ElementCount) ?? throw InferenceException.InvalidInput(
+            $"Input '{source.Name}' has shape [{string.Join(',', source.Shape)}] ({source.ElementCount} values) but model " +
+            $"'{modelName}' expects input '{Name}' with shape {DescribeShape()} (-1 = any size).");
+
     /// <summary>The declared shape for messages, e.g. <c>[-1,4]</c>.</summary>
     public string DescribeShape() => "[" + string.Join(',', Dimensions) + "]";
 }

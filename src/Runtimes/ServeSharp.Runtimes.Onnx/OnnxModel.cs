@@ -20,6 +20,7 @@ internal sealed class OnnxModel : IModel
     private readonly OnnxOutputSpec[] _outputs;
     private readonly string[] _outputNames;
     private readonly string _inputList;
+    private readonly BoundedPool<OnnxRunSlot>? _slots;
     private volatile bool _disposed;
 
     // Cleared the first time a graph's output turns out not to have its declared shape (OnnxOutputShape).
@@ -37,7 +38,22 @@ internal sealed class OnnxModel : IModel
         _outputNames = Array.ConvertAll(outputs, o => o.Name);
         _inputList = string.Join(", ", inputs.Select(i => $"'{i.Name}' ({i.DataType.ToWireName()} {i.DescribeShape()})"));
         Metadata = metadata;
+
+        // Slots bind every input and output to a buffer of its own: for graphs of numeric inputs whose outputs all
+        // have a shape known before the run.
+        if (inputs.Length > 0 && outputs.Length > 0 &&
+            Array.TrueForAll(inputs, i => i.DataType != TensorDataType.Bytes) && Array.TrueForAll(outputs, o => o.Shape is not null))
+        {
+            // Runs are synchronous, so rarely more are in flight than twice the cores.
+            _slots = new BoundedPool<OnnxRunSlot>(() => new OnnxRunSlot(_session, _inputNames, _outputNames), 2 * Environment.ProcessorCount);
+        }
     }
+
+    /// <summary>
+    /// Requests whose inputs (and outputs) take at most this many bytes run in a slot (<see cref="OnnxRunSlot"/>);
+    /// larger ones bind their own arrays, which saves copying them.
+    /// </summary>
+    internal const int MaxSlotBytes = 256 * 1024;
 
     /// <inheritdoc />
     public string Name { get; }
@@ -48,9 +64,13 @@ internal sealed class OnnxModel : IModel
     /// <inheritdoc />
     public ModelMetadata Metadata { get; }
 
+    /// <summary>The slots small requests run in (see <see cref="TryRunInSlot"/>); null when the graph cannot use them.</summary>
+    internal BoundedPool<OnnxRunSlot>? Slots => _slots;
+
     /// <summary>
-    /// Whether runs write outputs straight into the response's arrays when the graph declares their shapes (on
-    /// until a graph breaks its declaration); tests turn it off to compare with the copying path.
+    /// Whether runs write outputs into buffers of the shapes the graph declares (a slot's, or straight into the
+    /// response's arrays for requests too large for a slot): on until a graph breaks its declaration; tests turn
+    /// it off to compare with the copying path.
     /// </summary>
     internal bool WritesOutputsInPlace
     {
@@ -69,23 +89,9 @@ internal sealed class OnnxModel : IModel
         }
 
         var selected = SelectOutputs(request.Outputs);
-        var bindings = new OnnxInputBinding[_inputs.Length];
-        try
-        {
-            var values = BindInputs(request, bindings);
-            var outputNames = selected is null ? _outputNames : Array.ConvertAll(selected, o => o.Name);
-            var specs = selected ?? _outputs;
-            var tensors = (_preallocate ? TryRunIntoOutputs(values, bindings, specs, outputNames) : null)
-                ?? RunAndCopyOutputs(values, specs, outputNames);
-            return ValueTask.FromResult(new InferenceResponse(Name, tensors) { Id = request.Id });
-        }
-        finally
-        {
-            for (var i = 0; i < bindings.Length; i++)
-            {
-                bindings[i].Dispose();
-            }
-        }
+        var inputs = MatchInputs(request);
+        var tensors = (selected is null && _preallocate ? TryRunInSlot(inputs) : null) ?? RunBound(inputs, selected);
+        return ValueTask.FromResult(new InferenceResponse(Name, tensors) { Id = request.Id });
     }
 
     /// <inheritdoc />
@@ -94,6 +100,7 @@ internal sealed class OnnxModel : IModel
         if (!_disposed)
         {
             _disposed = true;
+            _slots?.Dispose();
             _session.Dispose();
             _runOptions.Dispose();
         }
@@ -101,16 +108,16 @@ internal sealed class OnnxModel : IModel
         return ValueTask.CompletedTask;
     }
 
-    private OrtValue[] BindInputs(InferenceRequest request, OnnxInputBinding[] bindings)
+    /// <summary>The request's tensors by graph input index.</summary>
+    private Tensor[] MatchInputs(InferenceRequest request)
     {
-        var values = new OrtValue[_inputs.Length];
+        var matched = new Tensor[_inputs.Length];
         var inputs = request.Inputs;
 
         // V1 has no input names: its single input feeds the graph's first input, whatever the codec called it.
         if (request.Protocol == InferenceProtocol.V1 && inputs.Count == 1 && IndexOfInput(inputs[0].Name) < 0 && _inputs.Length > 0)
         {
-            bindings[0] = OnnxInputBinding.Bind(inputs[0], _inputs[0], Name);
-            values[0] = bindings[0].Value!;
+            matched[0] = inputs[0];
         }
         else
         {
@@ -124,25 +131,151 @@ internal sealed class OnnxModel : IModel
                         $"Model '{Name}' has no input named '{input.Name}'. Its inputs are: {_inputList}.");
                 }
 
-                if (values[index] is not null)
+                if (matched[index] is not null)
                 {
                     throw InferenceException.InvalidInput($"Input '{input.Name}' appears more than once in the request.");
                 }
 
-                bindings[index] = OnnxInputBinding.Bind(input, _inputs[index], Name);
-                values[index] = bindings[index].Value!;
+                matched[index] = input;
             }
         }
 
-        for (var i = 0; i < values.Length; i++)
+        for (var i = 0; i < matched.Length; i++)
         {
-            if (values[i] is null)
+            if (matched[i] is null)
             {
                 throw InferenceException.InvalidInput(MissingInputMessage(_inputs[i], request.Protocol));
             }
         }
 
-        return values;
+        return matched;
+    }
+
+    /// <summary>
+    /// Runs a small request in a slot: the inputs are copied (or converted) into the slot's bound buffers and the
+    /// outputs copied out of them. Null when the request is not for a slot (too large, a zero-size tensor, an output
+    /// shape that cannot be told before the run) or the run failed: the caller's ordinary run then answers, or
+    /// reports the error.
+    /// </summary>
+    private Tensor[]? TryRunInSlot(Tensor[] inputs)
+    {
+        if (_slots is null)
+        {
+            return null;
+        }
+
+        var shapes = new long[]?[inputs.Length];
+        var inputBytes = new int[inputs.Length];
+        long total = 0;
+        for (var i = 0; i < inputs.Length; i++)
+        {
+            shapes[i] = _inputs[i].Fit(inputs[i], Name);
+            total += inputs[i].ElementCount * _inputs[i].DataType.ElementSize();
+            if (inputs[i].ElementCount == 0 || total > MaxSlotBytes)
+            {
+                return null;
+            }
+
+            inputBytes[i] = (int)(inputs[i].ElementCount * _inputs[i].DataType.ElementSize());
+        }
+
+        var outputShapes = new long[_outputs.Length][];
+        var outputCounts = new long[_outputs.Length];
+        total = 0;
+        for (var o = 0; o < _outputs.Length; o++)
+        {
+            var shape = _outputs[o].Shape!.Resolve(shapes);
+            var count = shape is null ? 0 : Tensor.GetElementCount(shape);
+            total += count * _outputs[o].DataType.ElementSize();
+            if (shape is null || count <= 0 || total > MaxSlotBytes)
+            {
+                return null;
+            }
+
+            outputShapes[o] = shape;
+            outputCounts[o] = count;
+        }
+
+        var slot = _slots.Rent();
+        try
+        {
+            for (var i = 0; i < inputs.Length; i++)
+            {
+                var spec = _inputs[i];
+                var buffer = slot.Input(i, spec.ElementType, shapes[i]!, inputBytes[i]);
+                if (inputs[i].DataType == spec.DataType)
+                {
+                    TensorArrays.Bytes(inputs[i]).CopyTo(buffer);
+                }
+                else
+                {
+                    NumericCoercion.ConvertInto(inputs[i], spec.DataType, buffer, Name);
+                }
+            }
+
+            for (var o = 0; o < _outputs.Length; o++)
+            {
+                var dataType = _outputs[o].DataType;
+                slot.ExpectOutput(o, OnnxElementTypes.ToElementType(dataType), outputShapes[o], (int)(outputCounts[o] * dataType.ElementSize()));
+            }
+
+            try
+            {
+                slot.Run(_session, _runOptions);
+            }
+            catch (OnnxRuntimeException)
+            {
+                return null;
+            }
+            catch (ObjectDisposedException) when (_disposed)
+            {
+                throw InferenceException.ModelNotReady(Name, "The model is unloading.");
+            }
+
+            var tensors = new Tensor[_outputs.Length];
+            for (var o = 0; o < tensors.Length; o++)
+            {
+                var dataType = _outputs[o].DataType;
+                var data = TensorArrays.Allocate(dataType, outputCounts[o])!;
+                slot.Output(o).CopyTo(TensorArrays.Bytes(data, dataType));
+                tensors[o] = new Tensor(_outputs[o].Name, dataType, outputShapes[o], data);
+            }
+
+            return tensors;
+        }
+        finally
+        {
+            _slots.Return(slot);
+        }
+    }
+
+    /// <summary>Runs with each input bound to the request's own array (or a converted copy).</summary>
+    private Tensor[] RunBound(Tensor[] inputs, OnnxOutputSpec[]? selected)
+    {
+        var bindings = new OnnxInputBinding[_inputs.Length];
+        try
+        {
+            var values = new OrtValue[_inputs.Length];
+            var shapes = new long[]?[_inputs.Length];
+            for (var i = 0; i < inputs.Length; i++)
+            {
+                bindings[i] = OnnxInputBinding.Bind(inputs[i], _inputs[i], Name);
+                values[i] = bindings[i].Value!;
+                shapes[i] = bindings[i].Shape;
+            }
+
+            var outputNames = selected is null ? _outputNames : Array.ConvertAll(selected, o => o.Name);
+            var specs = selected ?? _outputs;
+            return (_preallocate ? TryRunIntoOutputs(values, shapes, specs, outputNames) : null)
+                ?? RunAndCopyOutputs(values, specs, outputNames);
+        }
+        finally
+        {
+            for (var i = 0; i < bindings.Length; i++)
+            {
+                bindings[i].Dispose();
+            }
+        }
     }
 
     private string MissingInputMessage(OnnxInputSpec missing, InferenceProtocol protocol)
@@ -202,7 +335,7 @@ internal sealed class OnnxModel : IModel
     /// ordinary run answers instead, or reports the error as always; a graph whose output breaks its declared shape
     /// thereby turns this off for the model.
     /// </summary>
-    private Tensor[]? TryRunIntoOutputs(OrtValue[] values, OnnxInputBinding[] bindings, OnnxOutputSpec[] specs, string[] outputNames)
+    private Tensor[]? TryRunIntoOutputs(OrtValue[] values, long[]?[] inputShapes, OnnxOutputSpec[] specs, string[] outputNames)
     {
         var outputs = new OnnxOutputBuffer[specs.Length];
         try
@@ -210,7 +343,7 @@ internal sealed class OnnxModel : IModel
             var outputValues = new OrtValue[specs.Length];
             for (var i = 0; i < specs.Length; i++)
             {
-                var shape = specs[i].Shape?.Resolve(bindings);
+                var shape = specs[i].Shape?.Resolve(inputShapes);
                 if (shape is null || !OnnxOutputBuffer.TryCreate(specs[i].DataType, shape, out outputs[i]))
                 {
                     return null;

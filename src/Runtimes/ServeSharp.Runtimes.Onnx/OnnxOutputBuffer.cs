@@ -36,22 +36,7 @@ internal struct OnnxOutputBuffer : IDisposable
             count *= dim;
         }
 
-        Array? data = dataType switch
-        {
-            TensorDataType.Bool => new bool[count],
-            TensorDataType.UInt8 => new byte[count],
-            TensorDataType.UInt16 or TensorDataType.BF16 => new ushort[count],
-            TensorDataType.UInt32 => new uint[count],
-            TensorDataType.UInt64 => new ulong[count],
-            TensorDataType.Int8 => new sbyte[count],
-            TensorDataType.Int16 => new short[count],
-            TensorDataType.Int32 => new int[count],
-            TensorDataType.Int64 => new long[count],
-            TensorDataType.FP16 => new Half[count],
-            TensorDataType.FP32 => new float[count],
-            TensorDataType.FP64 => new double[count],
-            _ => null,
-        };
+        var data = TensorArrays.Allocate(dataType, count);
         if (data is null)
         {
             return false;

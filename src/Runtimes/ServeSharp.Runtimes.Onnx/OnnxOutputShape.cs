@@ -75,10 +75,10 @@ internal sealed class OnnxOutputShape
     }
 
     /// <summary>
-    /// The output's shape for a run with the inputs bound in <paramref name="inputs"/> (by graph input index), or null
+    /// The output's shape for a run with inputs of <paramref name="inputShapes"/> (by graph input index), or null
     /// when it cannot be told: an input's rank differs from its declaration, or one name stands for two sizes.
     /// </summary>
-    public long[]? Resolve(OnnxInputBinding[] inputs)
+    public long[]? Resolve(ReadOnlySpan<long[]?> inputShapes)
     {
         var shape = new long[_dims.Length];
         for (var d = 0; d < _dims.Length; d++)
@@ -93,7 +93,7 @@ internal sealed class OnnxOutputShape
             long size = -1;
             foreach (var (input, k) in _sources[-(int)dim - 1])
             {
-                var inputShape = inputs[input].Shape;
+                var inputShape = inputShapes[input];
                 if (inputShape is null || k >= inputShape.Length || (size >= 0 && inputShape[k] != size))
                 {
                     return null;

@@ -10,7 +10,25 @@ namespace ServeSharp.Runtimes.Onnx;
 internal static class PooledArrays
 {
     /// <summary>Rents an array of at least <paramref name="length"/> elements of <typeparamref name="T"/>.</summary>
-    public static T[] Rent<T>(int length) => ArrayPool<T>.Shared.Rent(length);
+    private static T[] Rent<T>(int length) => ArrayPool<T>.Shared.Rent(length);
+
+    /// <summary>Rents a storage array of at least <paramref name="length"/> elements for <paramref name="dataType"/>.</summary>
+    public static Array Rent(TensorDataType dataType, int length) => dataType switch
+    {
+        TensorDataType.Bool => Rent<bool>(length),
+        TensorDataType.UInt8 => Rent<byte>(length),
+        TensorDataType.UInt16 or TensorDataType.BF16 => Rent<ushort>(length),
+        TensorDataType.UInt32 => Rent<uint>(length),
+        TensorDataType.UInt64 => Rent<ulong>(length),
+        TensorDataType.Int8 => Rent<sbyte>(length),
+        TensorDataType.Int16 => Rent<short>(length),
+        TensorDataType.Int32 => Rent<int>(length),
+        TensorDataType.Int64 => Rent<long>(length),
+        TensorDataType.FP16 => Rent<Half>(length),
+        TensorDataType.FP32 => Rent<float>(length),
+        TensorDataType.FP64 => Rent<double>(length),
+        _ => throw new ArgumentOutOfRangeException(nameof(dataType), dataType, "Not a numeric datatype."),
+    };
 
     /// <summary>Returns an array rented for <paramref name="dataType"/>'s storage type.</summary>
     public static void Return(TensorDataType dataType, Array array)
