@@ -17,18 +17,23 @@ public sealed partial class ParentProcessWatch : IDisposable
     /// <summary>The environment variable naming the supervisor's pid.</summary>
     public const string Variable = "SERVESHARP_PARENT_PID";
 
+    // Never disposed: a check may be running while the watch is disposed, and cancelling a disposed source would
+    // throw on a timer thread. Without linked tokens, a timer or a read wait handle it holds nothing to release.
     private readonly CancellationTokenSource _orphaned = new();
     private readonly ITimer? _timer;
     private readonly int _parent;
+    private readonly Func<int> _currentParent;
 
-    private ParentProcessWatch(int parent, TimeProvider time, TimeSpan interval)
+    private ParentProcessWatch(int parent, Func<int> currentParent, TimeProvider time, TimeSpan interval)
     {
         _parent = parent;
+        _currentParent = currentParent;
         _timer = time.CreateTimer(_ => Check(), null, TimeSpan.Zero, interval);
     }
 
     private ParentProcessWatch()
     {
+        _currentParent = () => 0;
     }
 
     /// <summary>Cancelled once the supervisor is no longer this process's parent.</summary>
@@ -51,20 +56,20 @@ public sealed partial class ParentProcessWatch : IDisposable
         var text = environment ?? Environment.GetEnvironmentVariable(Variable);
         return OperatingSystem.IsLinux() && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && pid > 1
             && NativeMethods.GetParentPid() == pid
-            ? new ParentProcessWatch(pid, time, interval ?? TimeSpan.FromSeconds(1))
+            ? new ParentProcessWatch(pid, NativeMethods.GetParentPid, time, interval ?? TimeSpan.FromSeconds(1))
             : new ParentProcessWatch();
     }
 
+    /// <summary>Watches <paramref name="parent"/> with <paramref name="currentParent"/> telling this process's parent (tests).</summary>
+    internal static ParentProcessWatch Start(TimeProvider time, TimeSpan interval, int parent, Func<int> currentParent) =>
+        new(parent, currentParent, time, interval);
+
     /// <inheritdoc />
-    public void Dispose()
-    {
-        _timer?.Dispose();
-        _orphaned.Dispose();
-    }
+    public void Dispose() => _timer?.Dispose();
 
     private void Check()
     {
-        if (!_orphaned.IsCancellationRequested && NativeMethods.GetParentPid() != _parent)
+        if (!_orphaned.IsCancellationRequested && _currentParent() != _parent)
         {
             _timer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             _orphaned.Cancel();

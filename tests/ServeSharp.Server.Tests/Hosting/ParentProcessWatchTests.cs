@@ -39,4 +39,65 @@ public sealed class ParentProcessWatchTests
         Assert.False(watch.IsWatching);
         Assert.False(watch.Orphaned.IsCancellationRequested);
     }
+
+    [Fact]
+    public void ParentChanging_CancelsOrphaned_Once()
+    {
+        var time = new FakeTimeProvider();
+        var parent = 4242;
+        var cancellations = 0;
+        using var watch = ParentProcessWatch.Start(time, TimeSpan.FromSeconds(1), 4242, () => parent);
+        using var registration = watch.Orphaned.Register(() => cancellations++);
+
+        time.Advance(TimeSpan.FromSeconds(3));
+        Assert.False(watch.Orphaned.IsCancellationRequested);
+
+        parent = 1; // re-parented to init: the supervisor is gone
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(watch.Orphaned.IsCancellationRequested);
+
+        time.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal(1, cancellations);
+    }
+
+    [Fact]
+    public void CheckRunningAfterDispose_DoesNotThrow()
+    {
+        // A timer callback already under way when the watch is disposed (the host shutting down just as the supervisor
+        // died) must not throw on the timer's thread, which would end the process.
+        var time = new CapturingTimeProvider();
+        var parent = 4242;
+        var watch = ParentProcessWatch.Start(time, TimeSpan.FromSeconds(1), 4242, () => parent);
+        watch.Dispose();
+
+        parent = 1;
+        time.Fire();
+
+        Assert.True(watch.Orphaned.IsCancellationRequested);
+    }
+
+    private sealed class CapturingTimeProvider : TimeProvider
+    {
+        private TimerCallback? _callback;
+        private object? _state;
+
+        public void Fire() => _callback!(_state);
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            (_callback, _state) = (callback, state);
+            return new IdleTimer();
+        }
+
+        private sealed class IdleTimer : ITimer
+        {
+            public bool Change(TimeSpan dueTime, TimeSpan period) => true;
+
+            public void Dispose()
+            {
+            }
+
+            public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+        }
+    }
 }
