@@ -44,16 +44,17 @@ internal sealed class OnnxModel : IModel
         if (inputs.Length > 0 && outputs.Length > 0 &&
             Array.TrueForAll(inputs, i => i.DataType != TensorDataType.Bytes) && Array.TrueForAll(outputs, o => o.Shape is not null))
         {
-            // Runs are synchronous: rarely more are in flight than there are cores.
+            // Runs are synchronous, so rarely more are in flight than twice the cores (a thread preempted mid-run);
+            // a run that finds no free slot makes one, which is disposed on return when the pool is full.
             _slots = new BoundedPool<OnnxRunSlot>(
-                () => new OnnxRunSlot(_session, _inputNames, _outputNames), Math.Max(2, Environment.ProcessorCount));
+                () => new OnnxRunSlot(_session, _inputNames, _outputNames), 2 * Environment.ProcessorCount);
         }
     }
 
     /// <summary>
     /// Requests whose inputs (and outputs) take at most this many bytes run in a slot (<see cref="OnnxRunSlot"/>);
     /// larger ones bind their own arrays, which saves copying them. It also bounds what a model keeps pinned: at most
-    /// twice this per slot, one slot per core.
+    /// twice this per slot, two slots per core.
     /// </summary>
     internal const int MaxSlotBytes = 64 * 1024;
 
