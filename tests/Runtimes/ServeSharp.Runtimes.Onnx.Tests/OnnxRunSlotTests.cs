@@ -13,10 +13,8 @@ public sealed class OnnxRunSlotTests
     [Fact]
     public async Task Predict_ShapesChangingFromRunToRun_AnswersEachRequestAsTheCopyingPathDoes()
     {
-        await using var slotted = await OnnxFixtures.LoadAsync("linear");
-        await using var copying = await OnnxFixtures.LoadAsync("linear");
-        ((OnnxModel)copying).WritesOutputsInPlace = false;
-        var model = (OnnxModel)slotted;
+        await using var linear = await LinearPair.LoadAsync();
+        var (model, copying) = (linear.Model, linear.Copying);
 
         // Grows the buffers (1 → 3 → 64 rows), shrinks back into them (2, 1) and repeats a shape with new values.
         var random = new Random(7);
@@ -35,30 +33,27 @@ public sealed class OnnxRunSlotTests
     [Fact]
     public async Task Predict_V1DoublesForAFloatModel_AreConvertedIntoTheSlotAsTheCopyingPathConvertsThem()
     {
-        await using var slotted = await OnnxFixtures.LoadAsync("linear");
-        await using var copying = await OnnxFixtures.LoadAsync("linear");
-        ((OnnxModel)copying).WritesOutputsInPlace = false;
+        await using var linear = await LinearPair.LoadAsync();
+        var (model, copying) = (linear.Model, linear.Copying);
 
         // Doubles that round differently to float: ties, values beyond float's precision, tiny and huge ones.
         double[] values = [6.8, 0.1 + 0.2, 1.0000000596046448, -3.4028235e38, 1e-45, 2.5, -0.0, 16777217];
         var request = new InferenceRequest("linear", [Tensor.Create("input-0", [2, 4], values)]) { Protocol = InferenceProtocol.V1 };
-        AssertSameOutputs(await copying.PredictAsync(request), await slotted.PredictAsync(request));
+        AssertSameOutputs(await copying.PredictAsync(request), await model.PredictAsync(request));
 
         // A value FP32 cannot take as an integer target is still refused with the usual message; here the model is
         // FP32, so check the other direction: a BYTES tensor for a numeric input.
         var strings = new InferenceRequest("linear", [new Tensor("x", TensorDataType.Bytes, [1, 4], new byte[][] { [1], [2], [3], [4] })]);
-        var error = await Assert.ThrowsAsync<InferenceException>(() => slotted.PredictAsync(strings));
+        var error = await Assert.ThrowsAsync<InferenceException>(() => model.PredictAsync(strings));
         Assert.Equal("Input 'x' of model 'linear' must be FP32 numbers, not BYTES.", error.Message);
-        AssertSameOutputs(await copying.PredictAsync(request), await slotted.PredictAsync(request)); // the slot still works
+        AssertSameOutputs(await copying.PredictAsync(request), await model.PredictAsync(request)); // the slot still works
     }
 
     [Fact]
     public async Task Predict_ConcurrentRequests_EachGetTheirOwnAnswer()
     {
-        await using var slotted = await OnnxFixtures.LoadAsync("linear");
-        await using var copying = await OnnxFixtures.LoadAsync("linear");
-        ((OnnxModel)copying).WritesOutputsInPlace = false;
-        var model = (OnnxModel)slotted;
+        await using var linear = await LinearPair.LoadAsync();
+        var (model, copying) = (linear.Model, linear.Copying);
 
         var requests = Enumerable.Range(0, 400).Select(i => Request("linear", Rows(new Random(i), 1 + (i % 5)))).ToArray();
         var expected = new InferenceResponse[requests.Length];
@@ -92,10 +87,8 @@ public sealed class OnnxRunSlotTests
     [Fact]
     public async Task Predict_RequestLargerThanASlot_RunsWithoutOne()
     {
-        await using var slotted = await OnnxFixtures.LoadAsync("linear");
-        await using var copying = await OnnxFixtures.LoadAsync("linear");
-        ((OnnxModel)copying).WritesOutputsInPlace = false;
-        var model = (OnnxModel)slotted;
+        await using var linear = await LinearPair.LoadAsync();
+        var (model, copying) = (linear.Model, linear.Copying);
 
         var rows = (OnnxModel.MaxSlotBytes / (4 * sizeof(float))) + 1;
         var request = Request("linear", Rows(new Random(3), rows));
@@ -193,6 +186,28 @@ public sealed class OnnxRunSlotTests
     private static byte[] Bits(Tensor tensor) =>
         MemoryMarshal.CreateReadOnlySpan(
             ref MemoryMarshal.GetArrayDataReference(tensor.Data), (int)tensor.ElementCount * tensor.DataType.ElementSize()).ToArray();
+
+    /// <summary>Two instances of the linear fixture: one as loaded (runs in slots), one with in-place outputs off.</summary>
+    private sealed class LinearPair(OnnxModel model, OnnxModel copying) : IAsyncDisposable
+    {
+        public OnnxModel Model { get; } = model;
+
+        public OnnxModel Copying { get; } = copying;
+
+        public static async Task<LinearPair> LoadAsync()
+        {
+            var model = (OnnxModel)await OnnxFixtures.LoadAsync("linear");
+            var copying = (OnnxModel)await OnnxFixtures.LoadAsync("linear");
+            copying.WritesOutputsInPlace = false;
+            return new LinearPair(model, copying);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Model.DisposeAsync();
+            await Copying.DisposeAsync();
+        }
+    }
 
     private sealed class Counted : IDisposable
     {
