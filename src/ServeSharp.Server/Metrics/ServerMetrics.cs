@@ -45,9 +45,12 @@ public sealed class ServerMetrics
             _preprocess.WithLabels(name), _predict.WithLabels(name), _explain.WithLabels(name), _postprocess.WithLabels(name)));
 
     /// <summary>Counts one answered request.</summary>
-    public void CountRequest(string protocol, string status) =>
+    public void CountRequest(string protocol, string status) => RequestCounter(protocol, status).Inc();
+
+    /// <summary>The counter of one protocol and status, for callers that keep it (see <see cref="HttpRequestCounters"/>).</summary>
+    public Counter.Child RequestCounter(string protocol, string status) =>
         // A static factory with the counter as its argument: a lambda capturing this allocated a delegate per request.
-        _counters.GetOrAdd((protocol, status), static (key, requests) => requests.WithLabels(key.Protocol, key.Status), _requests).Inc();
+        _counters.GetOrAdd((protocol, status), static (key, requests) => requests.WithLabels(key.Protocol, key.Status), _requests);
 }
 
 /// <summary>KServe's four latency histograms for one model.</summary>

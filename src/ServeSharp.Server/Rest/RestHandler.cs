@@ -26,7 +26,6 @@ internal sealed class RestHandler
     private const string JsonContentType = "application/json";
     private const string RequestIdHeader = "x-request-id";
     private const string HeaderLengthHeader = "Inference-Header-Content-Length";
-    private static readonly string[] StatusText = [.. Enumerable.Range(0, 600).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture))];
     private static readonly byte[] AliveBody = """{"status":"alive"}"""u8.ToArray();
     private static readonly byte[] LiveBody = """{"live":true}"""u8.ToArray();
     private static readonly byte[] ReadyBody = """{"ready":true}"""u8.ToArray();
@@ -38,6 +37,9 @@ internal sealed class RestHandler
     private readonly ModelServerOptions _options;
     private readonly ILogger<RestHandler> _logger;
     private readonly TimeProvider _time;
+    private readonly HttpRequestCounters _v1Requests;
+    private readonly HttpRequestCounters _v2Requests;
+    private readonly HttpRequestCounters _otherRequests;
 
     public RestHandler(DataPlane dataPlane, ServerMetrics metrics, ModelServerOptions options, TimeProvider time, ILogger<RestHandler> logger)
     {
@@ -46,6 +48,9 @@ internal sealed class RestHandler
         _metrics = metrics;
         _options = options;
         _logger = logger;
+        _v1Requests = new HttpRequestCounters(metrics, "v1");
+        _v2Requests = new HttpRequestCounters(metrics, "v2");
+        _otherRequests = new HttpRequestCounters(metrics, "other");
     }
 
     public Task InvokeAsync(HttpContext context, RequestDelegate next)
@@ -102,15 +107,15 @@ internal sealed class RestHandler
             status = await WriteErrorAsync(context, 500, ErrorStatusTable.DescribeUnexpected(e)).ConfigureAwait(false);
         }
 
-        _metrics.CountRequest(ProtocolLabel(route.Kind), StatusText[Math.Clamp(status, 0, 599)]);
+        RequestCounters(route.Kind).Count(status);
     }
 
-    private static string ProtocolLabel(RestRouteKind kind) => kind switch
+    private HttpRequestCounters RequestCounters(RestRouteKind kind) => kind switch
     {
         RestRouteKind.Root or RestRouteKind.V1ListModels or RestRouteKind.V1ModelReady or RestRouteKind.V1Predict
-            or RestRouteKind.V1Explain => "v1",
-        RestRouteKind.NotFound or RestRouteKind.Metrics => "other",
-        _ => "v2",
+            or RestRouteKind.V1Explain => _v1Requests,
+        RestRouteKind.NotFound or RestRouteKind.Metrics => _otherRequests,
+        _ => _v2Requests,
     };
 
     private ValueTask<int> DispatchAsync(HttpContext context, RestRoute route, StringValues requestId)

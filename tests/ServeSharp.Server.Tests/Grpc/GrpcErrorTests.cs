@@ -1,6 +1,7 @@
 using Google.Protobuf;
 using Grpc.Core;
 using ServeSharp.Protocol.Grpc.Generated;
+using ServeSharp.Server.Tests.Metrics;
 
 namespace ServeSharp.Server.Tests.Grpc;
 
@@ -157,10 +158,14 @@ public sealed class GrpcErrorTests(ServerFixture fixture)
     [Fact]
     public async Task Calls_AreCountedByStatus()
     {
+        const string ok = "servesharp_requests_total{protocol=\"grpc\",status=\"OK\"}";
+        const string notFound = "servesharp_requests_total{protocol=\"grpc\",status=\"NotFound\"}";
+        var before = await fixture.Http.GetStringAsync("/metrics");
         await Client.ModelInferAsync(Request("echo", "INT64", [1], c => c.Int64Contents.Add(5)));
+        await Client.ModelInferAsync(Request("echo", "INT64", [1], c => c.Int64Contents.Add(6)));
         await Fails(Request("nope", "INT64", [1], c => c.Int64Contents.Add(5)));
         var text = await fixture.Http.GetStringAsync("/metrics");
-        Assert.Contains("servesharp_requests_total{protocol=\"grpc\",status=\"OK\"}", text);
-        Assert.Contains("servesharp_requests_total{protocol=\"grpc\",status=\"NotFound\"}", text);
+        Assert.Equal(2, HttpRequestCountersTests.Value(text, ok) - HttpRequestCountersTests.Value(before, ok));
+        Assert.True(HttpRequestCountersTests.Value(text, notFound) >= 1);
     }
 }
