@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using ServeSharp.Abstractions;
@@ -9,12 +11,8 @@ public static class TensorJsonDataWriter
 {
     /// <summary>Writes the elements as one flat JSON array.</summary>
     /// <exception cref="InferenceException">FP16/BF16 data (not allowed in JSON) or non-UTF-8 BYTES.</exception>
-    public static void WriteFlat(Utf8JsonWriter writer, Tensor tensor)
-    {
-        writer.WriteStartArray();
-        WriteRange(writer, tensor, 0, (int)tensor.ElementCount, allowHalf: false);
-        writer.WriteEndArray();
-    }
+    public static void WriteFlat(Utf8JsonWriter writer, Tensor tensor) =>
+        WriteArray(writer, tensor, 0, (int)tensor.ElementCount, allowHalf: false);
 
     /// <summary>
     /// Writes the elements nested by <see cref="Tensor.Shape"/> (a scalar for shape []), the way numpy's
@@ -56,20 +54,77 @@ public static class TensorJsonDataWriter
             stride *= shape[i];
         }
 
-        writer.WriteStartArray();
         if (dim == shape.Length - 1)
         {
-            WriteRange(writer, tensor, (int)offset, (int)shape[dim], allowHalf: true);
+            WriteArray(writer, tensor, (int)offset, (int)shape[dim], allowHalf: true);
+            return;
         }
-        else
+
+        writer.WriteStartArray();
+        for (long i = 0; i < shape[dim]; i++)
         {
-            for (long i = 0; i < shape[dim]; i++)
-            {
-                WriteNested(writer, tensor, dim + 1, offset + (i * stride), shape);
-            }
+            WriteNested(writer, tensor, dim + 1, offset + (i * stride), shape);
         }
 
         writer.WriteEndArray();
+    }
+
+    /// <summary>Writes elements <paramref name="start"/> to <paramref name="start"/> + <paramref name="count"/> as one JSON array.</summary>
+    private static void WriteArray(Utf8JsonWriter writer, Tensor tensor, int start, int count, bool allowHalf)
+    {
+        switch (tensor.DataType)
+        {
+            case TensorDataType.Int64: WriteIntegers(writer, ((long[])tensor.Data).AsSpan(start, count)); return;
+            case TensorDataType.Int32: WriteIntegers(writer, ((int[])tensor.Data).AsSpan(start, count)); return;
+            case TensorDataType.Int16: WriteIntegers(writer, ((short[])tensor.Data).AsSpan(start, count)); return;
+            case TensorDataType.Int8: WriteIntegers(writer, ((sbyte[])tensor.Data).AsSpan(start, count)); return;
+            case TensorDataType.UInt64: WriteIntegers(writer, ((ulong[])tensor.Data).AsSpan(start, count)); return;
+            case TensorDataType.UInt32: WriteIntegers(writer, ((uint[])tensor.Data).AsSpan(start, count)); return;
+            case TensorDataType.UInt16: WriteIntegers(writer, ((ushort[])tensor.Data).AsSpan(start, count)); return;
+            case TensorDataType.UInt8: WriteIntegers(writer, ((byte[])tensor.Data).AsSpan(start, count)); return;
+        }
+
+        writer.WriteStartArray();
+        WriteRange(writer, tensor, start, count, allowHalf);
+        writer.WriteEndArray();
+    }
+
+    /// <summary>
+    /// An array of integers formatted in one buffer and written as one raw value: the same text as a
+    /// <c>WriteNumberValue</c> per element (invariant digits, commas, no spaces), without the writer's per-value work.
+    /// </summary>
+    private static void WriteIntegers<T>(Utf8JsonWriter writer, ReadOnlySpan<T> values)
+        where T : struct, IUtf8SpanFormattable
+    {
+        // 20 digits and a sign at most, and a comma, per value; the brackets.
+        var capacity = (values.Length * 22) + 2;
+        byte[]? rented = null;
+        var buffer = capacity <= 1024 ? stackalloc byte[1024] : (rented = ArrayPool<byte>.Shared.Rent(capacity));
+        try
+        {
+            var length = 0;
+            buffer[length++] = (byte)'[';
+            for (var i = 0; i < values.Length; i++)
+            {
+                if (i > 0)
+                {
+                    buffer[length++] = (byte)',';
+                }
+
+                values[i].TryFormat(buffer[length..], out var written, default, CultureInfo.InvariantCulture);
+                length += written;
+            }
+
+            buffer[length++] = (byte)']';
+            writer.WriteRawValue(buffer[..length], skipInputValidation: true);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
     }
 
     private static void WriteRange(Utf8JsonWriter writer, Tensor tensor, int start, int count, bool allowHalf)

@@ -1,0 +1,157 @@
+using System.Text;
+using System.Text.Json;
+using ServeSharp.Abstractions;
+using ServeSharp.Protocol.Json;
+
+namespace ServeSharp.Protocol.Tests.Json;
+
+/// <summary>
+/// Integer arrays are formatted in one buffer and written as one raw value; the text must be exactly what the
+/// writer gives with a <c>WriteNumberValue</c> per element, flat and nested, at the types' extremes, around the
+/// stack buffer's size and inside a larger document.
+/// </summary>
+public sealed class TensorJsonDataWriterTests
+{
+    public static TheoryData<TensorDataType, int> Cases()
+    {
+        var data = new TheoryData<TensorDataType, int>();
+        foreach (var type in new[]
+        {
+            TensorDataType.Int64, TensorDataType.Int32, TensorDataType.Int16, TensorDataType.Int8,
+            TensorDataType.UInt64, TensorDataType.UInt32, TensorDataType.UInt16, TensorDataType.UInt8,
+        })
+        {
+            foreach (var count in new[] { 0, 1, 7, 46, 47, 300 }) // 46 longs fit the 1 KiB stack buffer, 47 do not
+            {
+                data.Add(type, count);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void IntegerArrays_AreWrittenAsWriteNumberValueWritesThem(TensorDataType type, int count)
+    {
+        var tensor = Create(type, count);
+
+        Assert.Equal(Reference(tensor, nested: false), Write(w => TensorJsonDataWriter.WriteFlat(w, tensor)));
+        var rows = count % 2 == 0 && count > 0 ? new Tensor(tensor.Name, type, [2, count / 2], tensor.Data) : tensor;
+        Assert.Equal(Reference(rows, nested: true), Write(w => TensorJsonDataWriter.WriteNested(w, rows)));
+    }
+
+    [Fact]
+    public void IntegerArrays_InsideADocument_KeepItValid()
+    {
+        var tensor = Create(TensorDataType.Int64, 5);
+        var json = Write(w =>
+        {
+            w.WriteStartObject();
+            w.WritePropertyName("a");
+            TensorJsonDataWriter.WriteFlat(w, tensor);
+            w.WritePropertyName("b");
+            TensorJsonDataWriter.WriteNested(w, new Tensor("t", TensorDataType.Int64, [5, 1], tensor.Data));
+            w.WriteNumber("c", 1);
+            w.WriteEndObject();
+        });
+
+        using var document = JsonDocument.Parse(json);
+        Assert.Equal(5, document.RootElement.GetProperty("a").GetArrayLength());
+        Assert.Equal(5, document.RootElement.GetProperty("b").GetArrayLength());
+        Assert.Equal(long.MinValue, document.RootElement.GetProperty("a")[0].GetInt64());
+        Assert.Equal(1, document.RootElement.GetProperty("c").GetInt32());
+    }
+
+    private static Tensor Create(TensorDataType type, int count)
+    {
+        // The extremes first, then a spread of values.
+        var random = new Random(count + (int)type);
+        decimal[] values = [.. Enumerable.Range(0, count).Select(i => i switch
+        {
+            0 => Min(type),
+            1 => Max(type),
+            2 => 0m,
+            _ => Min(type) + Math.Floor((Max(type) - Min(type)) * (decimal)random.NextDouble()),
+        })];
+        Array data = type switch
+        {
+            TensorDataType.Int64 => values.Select(v => (long)v).ToArray(),
+            TensorDataType.Int32 => values.Select(v => (int)v).ToArray(),
+            TensorDataType.Int16 => values.Select(v => (short)v).ToArray(),
+            TensorDataType.Int8 => values.Select(v => (sbyte)v).ToArray(),
+            TensorDataType.UInt64 => values.Select(v => (ulong)v).ToArray(),
+            TensorDataType.UInt32 => values.Select(v => (uint)v).ToArray(),
+            TensorDataType.UInt16 => values.Select(v => (ushort)v).ToArray(),
+            _ => values.Select(v => (byte)v).ToArray(),
+        };
+        return new Tensor("t", type, [count], data);
+    }
+
+    private static decimal Min(TensorDataType type) => type switch
+    {
+        TensorDataType.Int64 => long.MinValue,
+        TensorDataType.Int32 => int.MinValue,
+        TensorDataType.Int16 => short.MinValue,
+        TensorDataType.Int8 => sbyte.MinValue,
+        _ => 0,
+    };
+
+    private static decimal Max(TensorDataType type) => type switch
+    {
+        TensorDataType.Int64 => long.MaxValue,
+        TensorDataType.Int32 => int.MaxValue,
+        TensorDataType.Int16 => short.MaxValue,
+        TensorDataType.Int8 => sbyte.MaxValue,
+        TensorDataType.UInt64 => ulong.MaxValue,
+        TensorDataType.UInt32 => uint.MaxValue,
+        TensorDataType.UInt16 => ushort.MaxValue,
+        _ => byte.MaxValue,
+    };
+
+    // One WriteNumberValue per element; a [rows, n] tensor as rows of n when nested.
+    private static string Reference(Tensor tensor, bool nested) => Write(w =>
+    {
+        var values = tensor.Data.Cast<object>().ToArray();
+        var rows = nested && tensor.Shape.Length == 2 ? (int)tensor.Shape[0] : 1;
+        var rowLength = rows == 1 ? values.Length : (int)tensor.Shape[1];
+        if (rows > 1)
+        {
+            w.WriteStartArray();
+        }
+
+        for (var row = 0; row < rows; row++)
+        {
+            w.WriteStartArray();
+            foreach (var value in values.Skip(row * rowLength).Take(rowLength))
+            {
+                if (value is ulong large)
+                {
+                    w.WriteNumberValue(large);
+                }
+                else
+                {
+                    w.WriteNumberValue(Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture));
+                }
+            }
+
+            w.WriteEndArray();
+        }
+
+        if (rows > 1)
+        {
+            w.WriteEndArray();
+        }
+    });
+
+    private static string Write(Action<Utf8JsonWriter> write)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream))
+        {
+            write(writer);
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+}
