@@ -16,35 +16,46 @@ public static class JsonNumberWriter
     /// </summary>
     private const double IntegralLimit = 1e15;
 
+    /// <summary>The longest text <see cref="Format"/> writes.</summary>
+    public const int MaxLength = 40;
+
     /// <summary>Writes <paramref name="value"/> as a JSON number (or null when not finite).</summary>
     public static void WriteDouble(Utf8JsonWriter writer, double value)
     {
+        Span<byte> buffer = stackalloc byte[MaxLength];
+        writer.WriteRawValue(buffer[..Format(value, buffer)], skipInputValidation: true);
+    }
+
+    /// <summary>
+    /// Formats <paramref name="value"/> as <see cref="WriteDouble"/> writes it (<c>null</c> when not finite) into
+    /// <paramref name="destination"/> (at least <see cref="MaxLength"/> bytes); returns the length.
+    /// </summary>
+    public static int Format(double value, Span<byte> destination)
+    {
         if (!double.IsFinite(value))
         {
-            writer.WriteNullValue();
-            return;
+            "null"u8.CopyTo(destination);
+            return 4;
         }
 
-        Span<byte> buffer = stackalloc byte[40];
         int written;
         if (Math.Abs(value) < IntegralLimit && value == Math.Truncate(value) && (value != 0 || !double.IsNegative(value)))
         {
             // Integral values (class labels, counts): integer formatting writes the same digits without the general
             // float algorithm. -0.0 ("-0.0") and larger values take the general path.
-            ((long)value).TryFormat(buffer, out written, default, CultureInfo.InvariantCulture);
-            buffer[written++] = (byte)'.';
-            buffer[written++] = (byte)'0';
-            writer.WriteRawValue(buffer[..written], skipInputValidation: true);
-            return;
+            ((long)value).TryFormat(destination, out written, default, CultureInfo.InvariantCulture);
+            destination[written++] = (byte)'.';
+            destination[written++] = (byte)'0';
+            return written;
         }
 
-        value.TryFormat(buffer, out written, "R", CultureInfo.InvariantCulture);
-        if (buffer[..written].IndexOfAny((byte)'.', (byte)'E') < 0)
+        value.TryFormat(destination, out written, "R", CultureInfo.InvariantCulture);
+        if (destination[..written].IndexOfAny((byte)'.', (byte)'E') < 0)
         {
-            buffer[written++] = (byte)'.';
-            buffer[written++] = (byte)'0';
+            destination[written++] = (byte)'.';
+            destination[written++] = (byte)'0';
         }
 
-        writer.WriteRawValue(buffer[..written], skipInputValidation: true);
+        return written;
     }
 }

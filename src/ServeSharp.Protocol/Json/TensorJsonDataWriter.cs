@@ -74,14 +74,16 @@ public static class TensorJsonDataWriter
     {
         switch (tensor.DataType)
         {
-            case TensorDataType.Int64: WriteIntegers(writer, ((long[])tensor.Data).AsSpan(start, count)); return;
-            case TensorDataType.Int32: WriteIntegers(writer, ((int[])tensor.Data).AsSpan(start, count)); return;
-            case TensorDataType.Int16: WriteIntegers(writer, ((short[])tensor.Data).AsSpan(start, count)); return;
-            case TensorDataType.Int8: WriteIntegers(writer, ((sbyte[])tensor.Data).AsSpan(start, count)); return;
-            case TensorDataType.UInt64: WriteIntegers(writer, ((ulong[])tensor.Data).AsSpan(start, count)); return;
-            case TensorDataType.UInt32: WriteIntegers(writer, ((uint[])tensor.Data).AsSpan(start, count)); return;
-            case TensorDataType.UInt16: WriteIntegers(writer, ((ushort[])tensor.Data).AsSpan(start, count)); return;
-            case TensorDataType.UInt8: WriteIntegers(writer, ((byte[])tensor.Data).AsSpan(start, count)); return;
+            case TensorDataType.Int64: WriteElements<long, IntegerFormat<long>>(writer, ((long[])tensor.Data).AsSpan(start, count)); return;
+            case TensorDataType.Int32: WriteElements<int, IntegerFormat<int>>(writer, ((int[])tensor.Data).AsSpan(start, count)); return;
+            case TensorDataType.Int16: WriteElements<short, IntegerFormat<short>>(writer, ((short[])tensor.Data).AsSpan(start, count)); return;
+            case TensorDataType.Int8: WriteElements<sbyte, IntegerFormat<sbyte>>(writer, ((sbyte[])tensor.Data).AsSpan(start, count)); return;
+            case TensorDataType.UInt64: WriteElements<ulong, IntegerFormat<ulong>>(writer, ((ulong[])tensor.Data).AsSpan(start, count)); return;
+            case TensorDataType.UInt32: WriteElements<uint, IntegerFormat<uint>>(writer, ((uint[])tensor.Data).AsSpan(start, count)); return;
+            case TensorDataType.UInt16: WriteElements<ushort, IntegerFormat<ushort>>(writer, ((ushort[])tensor.Data).AsSpan(start, count)); return;
+            case TensorDataType.UInt8: WriteElements<byte, IntegerFormat<byte>>(writer, ((byte[])tensor.Data).AsSpan(start, count)); return;
+            case TensorDataType.FP32: WriteElements<float, SingleFormat>(writer, ((float[])tensor.Data).AsSpan(start, count)); return;
+            case TensorDataType.FP64: WriteElements<double, DoubleFormat>(writer, ((double[])tensor.Data).AsSpan(start, count)); return;
         }
 
         writer.WriteStartArray();
@@ -90,14 +92,14 @@ public static class TensorJsonDataWriter
     }
 
     /// <summary>
-    /// An array of integers formatted in one buffer and written as one raw value: the same text as a
-    /// <c>WriteNumberValue</c> per element (invariant digits, commas, no spaces), without the writer's per-value work.
+    /// An array of numbers formatted in one buffer and written as one raw value: the same text as one writer call per
+    /// element (invariant digits, commas, no spaces), without the writer's per-value work.
     /// </summary>
-    private static void WriteIntegers<T>(Utf8JsonWriter writer, ReadOnlySpan<T> values)
-        where T : struct, IUtf8SpanFormattable
+    private static void WriteElements<T, TFormat>(Utf8JsonWriter writer, ReadOnlySpan<T> values)
+        where TFormat : IElementFormat<T>
     {
-        // 20 digits and a sign at most, and a comma, per value; the brackets.
-        var capacity = (values.Length * 22) + 2;
+        // Each value gets room for its longest text and a comma; then the brackets.
+        var capacity = (values.Length * (TFormat.MaxLength + 1)) + 2;
         byte[]? rented = null;
         var buffer = capacity <= 1024 ? stackalloc byte[1024] : (rented = ArrayPool<byte>.Shared.Rent(capacity));
         try
@@ -111,8 +113,7 @@ public static class TensorJsonDataWriter
                     buffer[length++] = (byte)',';
                 }
 
-                values[i].TryFormat(buffer[length..], out var written, default, CultureInfo.InvariantCulture);
-                length += written;
+                length += TFormat.Format(values[i], buffer[length..]);
             }
 
             buffer[length++] = (byte)']';
@@ -247,5 +248,40 @@ public static class TensorJsonDataWriter
         }
 
         writer.WriteStringValue(value);
+    }
+
+    /// <summary>How one element type is written: its longest text and the formatting.</summary>
+    private interface IElementFormat<T>
+    {
+        static abstract int MaxLength { get; }
+
+        static abstract int Format(T value, Span<byte> destination);
+    }
+
+    private readonly struct IntegerFormat<T> : IElementFormat<T>
+        where T : IUtf8SpanFormattable
+    {
+        // 20 digits and a sign.
+        public static int MaxLength => 21;
+
+        public static int Format(T value, Span<byte> destination)
+        {
+            value.TryFormat(destination, out var written, default, CultureInfo.InvariantCulture);
+            return written;
+        }
+    }
+
+    private readonly struct SingleFormat : IElementFormat<float>
+    {
+        public static int MaxLength => JsonNumberWriter.MaxLength;
+
+        public static int Format(float value, Span<byte> destination) => JsonNumberWriter.Format(value, destination);
+    }
+
+    private readonly struct DoubleFormat : IElementFormat<double>
+    {
+        public static int MaxLength => JsonNumberWriter.MaxLength;
+
+        public static int Format(double value, Span<byte> destination) => JsonNumberWriter.Format(value, destination);
     }
 }

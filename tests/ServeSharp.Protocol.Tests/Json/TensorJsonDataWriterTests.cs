@@ -41,6 +41,34 @@ public sealed class TensorJsonDataWriterTests
         Assert.Equal(Reference(rows, nested: true), Write(w => TensorJsonDataWriter.WriteNested(w, rows)));
     }
 
+    [Theory]
+    [InlineData(TensorDataType.FP32, 9)]
+    [InlineData(TensorDataType.FP64, 9)]
+    [InlineData(TensorDataType.FP32, 300)] // past the stack buffer
+    [InlineData(TensorDataType.FP64, 300)]
+    public void FloatArrays_AreWrittenAsJsonNumberWriterWritesEachValue(TensorDataType type, int count)
+    {
+        double[] special = [6.8, -0.0, double.NaN, double.PositiveInfinity, double.NegativeInfinity, 1e300, -2.5, 3, 1e15];
+        var random = new Random(count);
+        var values = Enumerable.Range(0, count).Select(i => i < special.Length ? special[i] : (random.NextDouble() - 0.5) * Math.Pow(10, random.Next(-20, 20))).ToArray();
+        var tensor = type == TensorDataType.FP32
+            ? new Tensor("t", type, [count], values.Select(v => (float)v).ToArray())
+            : new Tensor("t", type, [count], values);
+
+        var expected = Write(w =>
+        {
+            w.WriteStartArray();
+            foreach (var value in tensor.ToDoubleArray())
+            {
+                JsonNumberWriter.WriteDouble(w, value);
+            }
+
+            w.WriteEndArray();
+        });
+        Assert.Equal(expected, Write(w => TensorJsonDataWriter.WriteFlat(w, tensor)));
+        Assert.StartsWith(type == TensorDataType.FP32 ? "[6.800000190734863,-0.0,null,null,null," : "[6.8,-0.0,null,null,null,1E+300,", expected);
+    }
+
     [Fact]
     public void IntegerArrays_InsideADocument_KeepItValid()
     {
