@@ -20,7 +20,7 @@ internal sealed class OnnxModel : IModel
     private readonly OnnxOutputSpec[] _outputs;
     private readonly string[] _outputNames;
     private readonly string _inputList;
-    private readonly BoundedPool<OnnxRunSlot>? _slots;
+    private readonly OnnxSlotRunner? _slotRunner;
     private volatile bool _disposed;
 
     // Cleared the first time a graph's output turns out not to have its declared shape (OnnxOutputShape).
@@ -39,24 +39,11 @@ internal sealed class OnnxModel : IModel
         _inputList = string.Join(", ", inputs.Select(i => $"'{i.Name}' ({i.DataType.ToWireName()} {i.DescribeShape()})"));
         Metadata = metadata;
 
-        // Slots bind every input and output to a buffer of its own: for graphs of numeric inputs whose outputs all
-        // have a shape known before the run.
-        if (inputs.Length > 0 && outputs.Length > 0 &&
-            Array.TrueForAll(inputs, i => i.DataType != TensorDataType.Bytes) && Array.TrueForAll(outputs, o => o.Shape is not null))
+        if (OnnxSlotRunner.CanRun(inputs, outputs))
         {
-            // Runs are synchronous, so rarely more are in flight than twice the cores (a thread preempted mid-run);
-            // a run that finds no free slot makes one, which is disposed on return when the pool is full.
-            _slots = new BoundedPool<OnnxRunSlot>(
-                () => new OnnxRunSlot(_session, _inputNames, _outputNames), 2 * Environment.ProcessorCount);
+            _slotRunner = new OnnxSlotRunner(name, session, _runOptions, inputs, outputs);
         }
     }
-
-    /// <summary>
-    /// Requests whose inputs (and outputs) take at most this many bytes run in a slot (<see cref="OnnxRunSlot"/>);
-    /// larger ones bind their own arrays, which saves copying them. It also bounds what a model keeps pinned: at most
-    /// twice this per slot, two slots per core.
-    /// </summary>
-    internal const int MaxSlotBytes = 64 * 1024;
 
     /// <inheritdoc />
     public string Name { get; }
@@ -67,8 +54,8 @@ internal sealed class OnnxModel : IModel
     /// <inheritdoc />
     public ModelMetadata Metadata { get; }
 
-    /// <summary>The slots small requests run in (see <see cref="TryRunInSlot"/>); null when the graph cannot use them.</summary>
-    internal BoundedPool<OnnxRunSlot>? Slots => _slots;
+    /// <summary>The slots small requests run in (see <see cref="OnnxSlotRunner"/>); null when the graph cannot use them.</summary>
+    internal BoundedPool<OnnxRunSlot>? Slots => _slotRunner?.Slots;
 
     /// <summary>
     /// Whether runs write outputs into buffers of the shapes the graph declares (a slot's, or straight into the
@@ -97,13 +84,25 @@ internal sealed class OnnxModel : IModel
         return ValueTask.FromResult(new InferenceResponse(Name, tensors) { Id = request.Id });
     }
 
+    private Tensor[]? TryRunInSlot(Tensor[] inputs)
+    {
+        try
+        {
+            return _slotRunner?.TryRun(inputs);
+        }
+        catch (ObjectDisposedException) when (_disposed)
+        {
+            throw InferenceException.ModelNotReady(Name, "The model is unloading.");
+        }
+    }
+
     /// <inheritdoc />
     public ValueTask DisposeAsync()
     {
         if (!_disposed)
         {
             _disposed = true;
-            _slots?.Dispose();
+            _slotRunner?.Dispose();
             _session.Dispose();
             _runOptions.Dispose();
         }
@@ -152,104 +151,6 @@ internal sealed class OnnxModel : IModel
         }
 
         return matched;
-    }
-
-    /// <summary>
-    /// Runs a small request in a slot: the inputs are copied (or converted) into the slot's bound buffers and the
-    /// outputs copied out of them. Null when the request is not for a slot (too large, a zero-size tensor, an output
-    /// shape that cannot be told before the run) or the run failed: the caller's ordinary run then answers, or
-    /// reports the error.
-    /// </summary>
-    private Tensor[]? TryRunInSlot(Tensor[] inputs)
-    {
-        if (_slots is null)
-        {
-            return null;
-        }
-
-        var shapes = new long[]?[inputs.Length];
-        var inputBytes = new int[inputs.Length];
-        long total = 0;
-        for (var i = 0; i < inputs.Length; i++)
-        {
-            shapes[i] = _inputs[i].Fit(inputs[i], Name);
-            total += inputs[i].ElementCount * _inputs[i].DataType.ElementSize();
-            if (inputs[i].ElementCount == 0 || total > MaxSlotBytes)
-            {
-                return null;
-            }
-
-            inputBytes[i] = (int)(inputs[i].ElementCount * _inputs[i].DataType.ElementSize());
-        }
-
-        var outputShapes = new long[_outputs.Length][];
-        var outputCounts = new long[_outputs.Length];
-        total = 0;
-        for (var o = 0; o < _outputs.Length; o++)
-        {
-            var shape = _outputs[o].Shape!.Resolve(shapes);
-            var count = shape is null ? 0 : Tensor.GetElementCount(shape);
-            total += count * _outputs[o].DataType.ElementSize();
-            if (shape is null || count <= 0 || total > MaxSlotBytes)
-            {
-                return null;
-            }
-
-            outputShapes[o] = shape;
-            outputCounts[o] = count;
-        }
-
-        var slot = _slots.Rent();
-        try
-        {
-            for (var i = 0; i < inputs.Length; i++)
-            {
-                var spec = _inputs[i];
-                var buffer = slot.Input(i, spec.ElementType, shapes[i]!, inputBytes[i]);
-                if (inputs[i].DataType == spec.DataType)
-                {
-                    TensorArrays.Bytes(inputs[i]).CopyTo(buffer);
-                }
-                else
-                {
-                    NumericCoercion.ConvertInto(inputs[i], spec.DataType, buffer, Name);
-                }
-            }
-
-            for (var o = 0; o < _outputs.Length; o++)
-            {
-                var dataType = _outputs[o].DataType;
-                slot.ExpectOutput(o, OnnxElementTypes.ToElementType(dataType), outputShapes[o], (int)(outputCounts[o] * dataType.ElementSize()));
-            }
-
-            try
-            {
-                slot.Run(_session, _runOptions);
-            }
-            catch (OnnxRuntimeException)
-            {
-                return null;
-            }
-            catch (ObjectDisposedException) when (_disposed)
-            {
-                throw InferenceException.ModelNotReady(Name, "The model is unloading.");
-            }
-
-            var tensors = new Tensor[_outputs.Length];
-            for (var o = 0; o < tensors.Length; o++)
-            {
-                var dataType = _outputs[o].DataType;
-                var data = TensorArrays.Allocate(dataType, outputCounts[o])!;
-                slot.Output(o).CopyTo(TensorArrays.Bytes(data, dataType));
-                tensors[o] = new Tensor(_outputs[o].Name, dataType, outputShapes[o], data);
-            }
-
-            return tensors;
-        }
-        finally
-        {
-            _slots.Return(slot);
-        }
     }
 
     /// <summary>Runs with each input bound to the request's own array (or a converted copy).</summary>

@@ -90,7 +90,7 @@ public sealed class OnnxRunSlotTests
         await using var linear = await LinearPair.LoadAsync();
         var (model, copying) = (linear.Model, linear.Copying);
 
-        var rows = (OnnxModel.MaxSlotBytes / (4 * sizeof(float))) + 1;
+        var rows = (OnnxSlotRunner.MaxBytes / (4 * sizeof(float))) + 1;
         var request = Request("linear", Rows(new Random(3), rows));
         AssertSameOutputs(await copying.PredictAsync(request), await model.PredictAsync(request));
         Assert.Equal(0, model.Slots!.Created);
