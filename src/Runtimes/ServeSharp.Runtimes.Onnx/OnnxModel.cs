@@ -41,7 +41,7 @@ internal sealed class OnnxModel : IModel
 
         if (OnnxSlotRunner.CanRun(inputs, outputs))
         {
-            _slotRunner = new OnnxSlotRunner(name, session, _runOptions, inputs, outputs);
+            _slotRunner = new OnnxSlotRunner(name, session, _runOptions, inputs, _inputNames, outputs, _outputNames);
         }
     }
 

@@ -22,15 +22,15 @@ internal sealed class OnnxSlotRunner : IDisposable
     private readonly OnnxInputSpec[] _inputs;
     private readonly OnnxOutputSpec[] _outputs;
 
-    public OnnxSlotRunner(string modelName, InferenceSession session, RunOptions runOptions, OnnxInputSpec[] inputs, OnnxOutputSpec[] outputs)
+    public OnnxSlotRunner(
+        string modelName, InferenceSession session, RunOptions runOptions, OnnxInputSpec[] inputs, string[] inputNames,
+        OnnxOutputSpec[] outputs, string[] outputNames)
     {
         _modelName = modelName;
         _session = session;
         _runOptions = runOptions;
         _inputs = inputs;
         _outputs = outputs;
-        var inputNames = Array.ConvertAll(inputs, i => i.Name);
-        var outputNames = Array.ConvertAll(outputs, o => o.Name);
         // Runs are synchronous, so rarely more are in flight than twice the cores (a thread preempted mid-run); a run
         // that finds no free slot makes one, which is disposed on return when the pool is full.
         Slots = new BoundedPool<OnnxRunSlot>(() => new OnnxRunSlot(session, inputNames, outputNames), 2 * Environment.ProcessorCount);
@@ -59,13 +59,14 @@ internal sealed class OnnxSlotRunner : IDisposable
         for (var i = 0; i < inputs.Length; i++)
         {
             shapes[i] = _inputs[i].Fit(inputs[i], _modelName);
-            total += inputs[i].ElementCount * _inputs[i].DataType.ElementSize();
-            if (inputs[i].ElementCount == 0 || total > MaxBytes)
+            var bytes = inputs[i].ElementCount * _inputs[i].DataType.ElementSize();
+            total += bytes;
+            if (bytes == 0 || total > MaxBytes)
             {
                 return null;
             }
 
-            inputBytes[i] = (int)(inputs[i].ElementCount * _inputs[i].DataType.ElementSize());
+            inputBytes[i] = (int)bytes;
         }
 
         var outputShapes = new long[_outputs.Length][];
