@@ -93,20 +93,9 @@ public sealed class OnnxModelRuntime : IModelRuntime
     /// <summary>A session of <see cref="WarmUpGraph"/> with the options of a model load (one intra-op thread).</summary>
     internal static InferenceSession CreateWarmUpSession()
     {
-        using var options = CreateSessionOptions("warm-up", 1);
+        using var options = OnnxSessionSettings.WarmUp.CreateSessionOptions("warm-up");
         return new InferenceSession(WarmUpGraph.ToArray(), options);
     }
-
-    private static SessionOptions CreateSessionOptions(string logId, int threads) => new()
-    {
-        GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-        ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-        IntraOpNumThreads = threads,
-        InterOpNumThreads = 1,
-        LogId = logId,
-        // Failures reach the caller as ModelLoadException/InferenceException; keep ORT's own stderr quiet.
-        LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL,
-    };
 
     /// <summary>
     /// True when the directory holds at least one top-level <c>*.onnx</c> file. A directory with several and no
@@ -121,12 +110,12 @@ public sealed class OnnxModelRuntime : IModelRuntime
         cancellationToken.ThrowIfCancellationRequested();
         var started = _timeProvider.GetTimestamp();
         var file = OnnxModelFile.Locate(context.ModelDirectory);
-        var threads = ResolveIntraOpThreads(context);
+        var settings = OnnxSessionSettings.Resolve(context, _options);
 
         InferenceSession session;
         try
         {
-            using var sessionOptions = CreateSessionOptions(context.Name, threads);
+            using var sessionOptions = settings.CreateSessionOptions(context.Name);
             session = new InferenceSession(file, sessionOptions);
         }
         catch (OnnxRuntimeException ex)
@@ -139,7 +128,8 @@ public sealed class OnnxModelRuntime : IModelRuntime
             var model = CreateModel(context.Name, file, session);
             OnnxRuntimeLog.ModelLoaded(
                 _logger, context.Name, file, _timeProvider.GetElapsedTime(started).TotalMilliseconds,
-                model.Metadata.Inputs.Count, model.Metadata.Outputs.Count, threads);
+                model.Metadata.Inputs.Count, model.Metadata.Outputs.Count, settings.IntraOpThreads,
+                settings.MemoryArena);
             return ValueTask.FromResult<IModel>(model);
         }
         catch
@@ -147,23 +137,6 @@ public sealed class OnnxModelRuntime : IModelRuntime
             session.Dispose();
             throw;
         }
-    }
-
-    private int ResolveIntraOpThreads(ModelLoadContext context)
-    {
-        if (!context.Settings.TryGetValue(OnnxRuntimeOptions.IntraOpThreadsSetting, out var text))
-        {
-            return _options.IntraOpThreads;
-        }
-
-        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var threads) || threads > 1024)
-        {
-            throw new ModelLoadException(
-                $"Setting {OnnxRuntimeOptions.IntraOpThreadsSetting}='{text}' for model '{context.Name}' is invalid: " +
-                "expected a whole number from 0 (automatic) to 1024.");
-        }
-
-        return threads;
     }
 
     private OnnxModel CreateModel(string name, string file, InferenceSession session)
