@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using ServeSharp.Abstractions;
 
 namespace ServeSharp.Protocol.Json;
@@ -138,6 +139,7 @@ internal static class PlainNumberArrayReader
         public int Count;
         public bool AllIntegers = true;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public bool Add(in PlainNumber number)
         {
             if (AllIntegers && number.IsInteger)

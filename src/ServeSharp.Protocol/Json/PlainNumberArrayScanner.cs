@@ -37,11 +37,13 @@ internal readonly ref struct PlainNumber(bool Negative, ulong Mantissa, int Expo
     /// correctly rounded IEEE division gives the correctly rounded result); the rest go through the BCL parser,
     /// which is what <c>Utf8JsonReader.TryGetDouble</c> uses.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryGetDouble(out double value)
     {
-        if (Mantissa <= MaxExactDouble && -Exponent < DoublePowersOfTen.Length)
+        if (Mantissa <= MaxExactDouble && (uint)-Exponent < (uint)DoublePowersOfTen.Length)
         {
-            value = Mantissa / DoublePowersOfTen[-Exponent];
+            // Through long: one conversion instruction (the mantissa fits), where ulong needs a sign fix-up.
+            value = (long)Mantissa / DoublePowersOfTen[-Exponent];
             if (Negative)
             {
                 value = -value;
@@ -50,15 +52,16 @@ internal readonly ref struct PlainNumber(bool Negative, ulong Mantissa, int Expo
             return true;
         }
 
-        return Utf8Parser.TryParse(Text, out value, out var consumed) && consumed == Text.Length && double.IsFinite(value);
+        return TryParseDouble(Text, out value);
     }
 
     /// <summary>The nearest float, computed directly in single precision (no double rounding).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryGetSingle(out float value)
     {
-        if (Mantissa <= MaxExactSingle && -Exponent < SinglePowersOfTen.Length)
+        if (Mantissa <= MaxExactSingle && (uint)-Exponent < (uint)SinglePowersOfTen.Length)
         {
-            value = Mantissa / SinglePowersOfTen[-Exponent];
+            value = (long)Mantissa / SinglePowersOfTen[-Exponent];
             if (Negative)
             {
                 value = -value;
@@ -67,8 +70,16 @@ internal readonly ref struct PlainNumber(bool Negative, ulong Mantissa, int Expo
             return true;
         }
 
-        return Utf8Parser.TryParse(Text, out value, out var consumed) && consumed == Text.Length && float.IsFinite(value);
+        return TryParseSingle(Text, out value);
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool TryParseDouble(ReadOnlySpan<byte> text, out double value) =>
+        Utf8Parser.TryParse(text, out value, out var consumed) && consumed == text.Length && double.IsFinite(value);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool TryParseSingle(ReadOnlySpan<byte> text, out float value) =>
+        Utf8Parser.TryParse(text, out value, out var consumed) && consumed == text.Length && float.IsFinite(value);
 
     /// <summary>The value as a long, when it is an integer that fits.</summary>
     public bool TryGetInt64(out long value)
@@ -190,7 +201,20 @@ internal static class PlainNumberArrayScanner
                 return false;
             }
 
-            counts[depth - 1]++;
+            // The rest of a row ("1.5,2,3"): a comma directly followed by a number needs none of the checks above.
+            long row = 1;
+            while ((uint)(i + 1) < (uint)json.Length && json[i] == (byte)',' && IsNumberStart(json[i + 1]))
+            {
+                i++;
+                if (!TryReadNumber(json, ref i, out number) || !sink.Add(number))
+                {
+                    return false;
+                }
+
+                row++;
+            }
+
+            counts[depth - 1] += row;
 
             // After a value: ',' continues the current array, ']' closes it.
             while (true)
@@ -346,4 +370,6 @@ internal static class PlainNumberArrayScanner
     }
 
     private static bool IsDigit(byte c) => (uint)(c - '0') <= 9;
+
+    private static bool IsNumberStart(byte c) => c == (byte)'-' || IsDigit(c);
 }

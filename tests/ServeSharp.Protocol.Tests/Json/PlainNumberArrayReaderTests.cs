@@ -64,6 +64,7 @@ public sealed class PlainNumberArrayReaderTests
     [InlineData("[ [ [1,2],[3,4] ] , [ [5,6],[7,8] ] ]", 8)]
     [InlineData("\n[-0, 0, 0.0, -0.0]\t", 4)]
     [InlineData("[16777217, 0.1234567891, 123456789012345678]", 3)]
+    [InlineData("[[1,-2,-0.5,0],[-0,3.25,-7,10]]", 8)] // rows without whitespace: the scanner's row loop
     public void Nested_AndEdgeValues_MatchTheGeneralReader(string json, int count)
     {
         foreach (var type in new[] { TensorDataType.FP32, TensorDataType.FP64 })
@@ -112,6 +113,15 @@ public sealed class PlainNumberArrayReaderTests
     [InlineData("[12345678901234567890]", 1)]
     [InlineData("[0.12345678901234567890]", 1)]
     [InlineData("[NaN]", 1)]
+    [InlineData("[1,-]", 2)] // the same damage inside a row, where the row loop reads the numbers
+    [InlineData("[1,-x]", 2)]
+    [InlineData("[1,2,01]", 3)]
+    [InlineData("[1,2.]", 2)]
+    [InlineData("[1,2e3]", 2)]
+    [InlineData("[1,2,]", 2)]
+    [InlineData("[1,2,3", 3)]
+    [InlineData("[[1,2],[3,4,5]]", 5)]
+    [InlineData("[1,2,12345678901234567890]", 3)]
     public void UnusualOrMalformedInput_IsDeclined(string json, int count)
     {
         Assert.Null(PlainNumberArrayReader.TryReadV2(Encoding.UTF8.GetBytes(json), TensorDataType.FP32, count));
