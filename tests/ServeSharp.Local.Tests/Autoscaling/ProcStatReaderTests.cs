@@ -62,15 +62,24 @@ public sealed class ProcStatReaderTests : IDisposable
         Assert.True(before > 1 << 20, $"resident bytes {before}");
 
         // Touch 64 MiB of fresh pages: resident memory must grow by most of it (a reader of the wrong field does not).
-        var block = GC.AllocateUninitializedArray<byte>(64 << 20, pinned: true);
-        for (var i = 0; i < block.Length; i += 4096)
+        // Native memory, because glibc maps a block this large afresh, where the GC's pinned heap may reuse pages that
+        // are already resident (the growth then fell short once).
+        const int size = 64 << 20;
+        var block = System.Runtime.InteropServices.Marshal.AllocHGlobal(size);
+        try
         {
-            block[i] = 1;
-        }
+            for (var i = 0; i < size; i += 4096)
+            {
+                System.Runtime.InteropServices.Marshal.WriteByte(block, i, 1);
+            }
 
-        var after = reader.TreeResidentBytes(Environment.ProcessId, reader.Snapshot());
-        GC.KeepAlive(block);
-        Assert.True(after - before > 48 << 20, $"resident bytes {before} -> {after}");
+            var after = reader.TreeResidentBytes(Environment.ProcessId, reader.Snapshot());
+            Assert.True(after - before > 48 << 20, $"resident bytes {before} -> {after}");
+        }
+        finally
+        {
+            System.Runtime.InteropServices.Marshal.FreeHGlobal(block);
+        }
     }
 
     [Fact]
