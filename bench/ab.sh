@@ -24,13 +24,7 @@ lua=$(mktemp --suffix=.lua)
 pids=()
 cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; rm -f "$lua"; }
 trap cleanup EXIT
-cat >"$lua" <<EOF
-local f = assert(io.open("$PWD/$BODY", "rb"))
-wrk.method = "POST"
-wrk.body = f:read("*a")
-f:close()
-wrk.headers["Content-Type"] = "application/json"
-EOF
+write_post_lua "$lua" "$BODY"
 
 bash -c "exec $A" >/dev/null 2>&1 & pids+=($!)
 bash -c "exec $B" >/dev/null 2>&1 & pids+=($!)

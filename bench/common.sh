@@ -31,3 +31,18 @@ publish_servesharp() {
   fi
   [ -x "$1/servesharp-serve" ] || { log "publish failed: $1/servesharp-serve missing"; return 1; }
 }
+
+# write_post_lua LUA_FILE BODY_FILE [HOST]: a wrk script that POSTs BODY_FILE (relative paths are taken from the
+# current directory) as JSON, with a Host header when HOST is given.
+write_post_lua() {
+  local body=$2
+  [ "${body#/}" != "$body" ] || body="$PWD/$body"
+  {
+    echo "local f = assert(io.open(\"$body\", \"rb\"))"
+    echo 'wrk.method = "POST"'
+    echo 'wrk.body = f:read("*a")'
+    echo 'f:close()'
+    echo 'wrk.headers["Content-Type"] = "application/json"'
+    if [ -n "${3:-}" ]; then echo "wrk.headers[\"Host\"] = \"$3\""; fi
+  } >"$1"
+}

@@ -133,14 +133,7 @@ printf '%s' '{"instances": [[6.8, 2.8, 4.8, 1.4]]}' >"$WORK/v1-b1.json"
 # wrk_run NAME URL SECONDS [HOST]
 wrk_run() {
   local lua="$WORK/$1.lua"
-  {
-    echo "local f = assert(io.open(\"$WORK/v1-b1.json\", \"rb\"))"
-    echo 'wrk.method = "POST"'
-    echo 'wrk.body = f:read("*a")'
-    echo 'f:close()'
-    echo 'wrk.headers["Content-Type"] = "application/json"'
-    [ -n "${4:-}" ] && echo "wrk.headers[\"Host\"] = \"$4\""
-  } >"$lua"
+  write_post_lua "$lua" "$WORK/v1-b1.json" "${4:-}"
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"${3}s" --latency -s "$lua" "$2" >"$WORK/logs/$1.txt" 2>&1
 }
 

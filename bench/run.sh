@@ -194,13 +194,7 @@ wait_ready "http://127.0.0.1:$CE_HTTP/v2/health/ready" 30 || { log "ceiling did 
 # wrk_run NAME URL BODY_FILE SECONDS -> writes $WORK/logs/NAME.txt
 wrk_run() {
   local name=$1 url=$2 body=$3 seconds=$4 lua="$WORK/$1.lua"
-  cat >"$lua" <<EOF
-local f = assert(io.open("$PWD/$body", "rb"))
-wrk.method = "POST"
-wrk.body = f:read("*a")
-f:close()
-wrk.headers["Content-Type"] = "application/json"
-EOF
+  write_post_lua "$lua" "$body"
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" --latency -s "$lua" "$url" >"$WORK/logs/$name.txt" 2>&1
 }
 
