@@ -11,10 +11,12 @@
 #                                        read from the model-server section (run bench/run.sh first)
 #
 # Environment:
-#   BENCH_DURATION          seconds measured per scenario, target and round (default 10)
-#   BENCH_ROUNDS            measured runs per scenario and target, alternating servesharp and the ceiling and
-#                           swapping which goes first each round (default 3); the table reports the median round
-#                           and the median of the per-round ratios, and lists every round's ratio
+#   BENCH_DURATION          seconds per measured run (default 5; a round measures each target twice)
+#   BENCH_ROUNDS            rounds per scenario (default 3). A round runs the targets in the order A B B A
+#                           (servesharp first in odd rounds, the ceiling in even ones), so a machine whose speed
+#                           drifts steadily during the round favours neither; the round's ratio is servesharp's
+#                           req/s summed over its two runs divided by the ceiling's. The table reports the median
+#                           run of each target and the median of the per-round ratios, and lists every round's ratio
 #   BENCH_STARTS            cold starts per build for start-to-ready (default 9)
 #   BENCH_WARMUP            seconds of JIT warm-up per target and protocol before the first scenario (default 10)
 #   BENCH_SCENARIO_WARMUP   seconds of load before each measured run, not counted (default 3)
@@ -35,7 +37,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DURATION=${BENCH_DURATION:-10}
+DURATION=${BENCH_DURATION:-5}
 ROUNDS=${BENCH_ROUNDS:-3}
 STARTS=${BENCH_STARTS:-9}
 WARMUP=${BENCH_WARMUP:-10}
@@ -244,34 +246,40 @@ done
 h2load_run warmup-ss-grpc "http://127.0.0.1:$SS_GRPC$GRPC_PATH" "$WORK/requests/grpc-b1.bin" 10 "$WARMUP"
 h2load_run warmup-ce-grpc "http://127.0.0.1:$CE_GRPC$GRPC_PATH" "$WORK/requests/grpc-b1.bin" 10 "$WARMUP"
 
-# measure_scenario NAME KIND SS_ARGS... -- CE_ARGS...: BENCH_ROUNDS measured runs of each target, alternating and
-# swapping which target goes first each round (so neither always runs on a warmer or cooler machine), each after
-# BENCH_SCENARIO_WARMUP seconds of unmeasured load. KIND is wrk or h2load; the args are the run function's after the
-# log name. Appends "NAME|ss stats|ce stats|ratios" to rows, where the stats are the median round's (by req/s) and
-# ratios lists each round's servesharp/ceiling req/s.
+# measure_scenario NAME KIND SS_ARGS... -- CE_ARGS...: BENCH_ROUNDS rounds of four measured runs, A B B A (A is
+# servesharp in odd rounds and the ceiling in even ones), each after BENCH_SCENARIO_WARMUP seconds of unmeasured load
+# when the target changes. KIND is wrk or h2load; the args are the run function's after the log name. Appends
+# "NAME|ss stats|ce stats|ratios" to rows, where the stats are each target's median run (by req/s) and ratios lists
+# each round's servesharp/ceiling ratio of summed req/s.
 measure_scenario() {
   local name=$1 kind=$2; shift 2
   local ss_args=() ce_args=()
   while [ "$1" != -- ]; do ss_args+=("$1"); shift; done; shift
   ce_args=("$@")
-  local run=${kind}_run stats=${kind}_stats round first target log ss_lines=() ce_lines=() ratios=()
+  local run=${kind}_run stats=${kind}_stats round order target previous part log line ss_sum ce_sum
+  local ss_lines=() ce_lines=() ratios=()
   for round in $(seq "$ROUNDS"); do
-    if [ $((round % 2)) -eq 1 ]; then first=ss; else first=ce; fi
-    for target in $first $([ $first = ss ] && echo ce || echo ss); do
-      log="$target-$(printf '%s' "$name" | tr -cs 'A-Za-z0-9' '-')r$round"
+    if [ $((round % 2)) -eq 1 ]; then order=(ss ce ce ss); else order=(ce ss ss ce); fi
+    previous="" part=0 ss_sum=0 ce_sum=0
+    for target in "${order[@]}"; do
+      part=$((part + 1))
+      log="$target-$(printf '%s' "$name" | tr -cs 'A-Za-z0-9' '-')r$round-$part"
       if [ $target = ss ]; then
-        $run "pre-$target" "${ss_args[@]}" "$SCENARIO_WARMUP"
+        [ "$previous" = ss ] || $run "pre-$target" "${ss_args[@]}" "$SCENARIO_WARMUP"
         $run "$log" "${ss_args[@]}" "$DURATION"
-        ss_lines+=("$($stats "$WORK/logs/$log")")
+        line=$($stats "$WORK/logs/$log"); ss_lines+=("$line")
+        ss_sum=$(awk -v a="$ss_sum" -v b="${line%% *}" 'BEGIN { print a + b }')
       else
-        $run "pre-$target" "${ce_args[@]}" "$SCENARIO_WARMUP"
+        [ "$previous" = ce ] || $run "pre-$target" "${ce_args[@]}" "$SCENARIO_WARMUP"
         $run "$log" "${ce_args[@]}" "$DURATION"
-        ce_lines+=("$($stats "$WORK/logs/$log")")
+        line=$($stats "$WORK/logs/$log"); ce_lines+=("$line")
+        ce_sum=$(awk -v a="$ce_sum" -v b="${line%% *}" 'BEGIN { print a + b }')
       fi
+      previous=$target
     done
-    ratios+=("$(awk -v a="${ss_lines[-1]%% *}" -v b="${ce_lines[-1]%% *}" 'BEGIN { if (b > 0) printf "%.0f", 100 * a / b; else print 0 }')")
+    ratios+=("$(awk -v a="$ss_sum" -v b="$ce_sum" 'BEGIN { if (b > 0) printf "%.0f", 100 * a / b; else print 0 }')")
   done
-  local mid=$(( (ROUNDS + 1) / 2 ))
+  local mid=$(( ${#ss_lines[@]} / 2 ))
   rows+=("$name|$(printf '%s\n' "${ss_lines[@]}" | sort -n | sed -n "${mid}p")|$(printf '%s\n' "${ce_lines[@]}" | sort -n | sed -n "${mid}p")|${ratios[*]}")
   log "$name: servesharp/ceiling per round ${ratios[*]} (%)"
 }
@@ -336,7 +344,7 @@ kind="full run"
   echo "| machine | $(nproc) cores, $cpu; server, ceiling and load generator share them |"
   echo "| load average at end | $(cut -d' ' -f1-3 /proc/loadavg) |"
   echo "| model | $MODEL_DESC |"
-  echo "| load | ${CONNECTIONS} connections, $THREADS load threads; $ROUNDS rounds per scenario alternating servesharp and the ceiling (the first swapped each round), ${DURATION}s measured per run after ${SCENARIO_WARMUP}s unmeasured load; ${WARMUP}s JIT warm-up per target and protocol first |"
+  echo "| load | ${CONNECTIONS} connections, $THREADS load threads; $ROUNDS rounds per scenario, each running the targets in the order A B B A (servesharp first in odd rounds), ${DURATION}s measured per run, after ${SCENARIO_WARMUP}s unmeasured load when the target changes; ${WARMUP}s JIT warm-up per target and protocol first |"
   echo "| tools | $(wrk -v 2>&1 | head -n1 | cut -d' ' -f1-2), h2load $(h2load --version 2>&1 | awk '{print $NF}' | head -n1) |"
   echo "| server measured | $SERVER_DESC |"
   echo "| builds | tool: \`dotnet publish src/ServeSharp.Cli -c Release -r linux-x64 -p:PublishReadyToRun=true\`; native: \`dotnet publish src/ServeSharp.Serve -c Release -r linux-x64\` (bench/common.sh) |"
@@ -363,8 +371,8 @@ kind="full run"
     fi
   done
   echo
-  echo "req/s and latencies: the median round of each target; servesharp / ceiling: the median of the per-round ratios"
-  echo "(each round measures both targets back to back). Errors: the median round's."
+  echo "req/s and latencies: the median run of each target; servesharp / ceiling: the median of the per-round ratios"
+  echo "(each round's ratio: servesharp's req/s summed over its two runs over the ceiling's). Errors: the median run's."
   echo "p50/p99: wrk's latency distribution (REST); h2load's per-request log (gRPC). h2load counts HTTP status only;"
   echo "the run checked \`grpc-status: 0\` on servesharp's recorded answers before loading. Raw output: \`$WORK/logs/\`."
   if [ -n "$NAME" ]; then
