@@ -12,7 +12,7 @@ public static class TensorJsonDataWriter
     /// <summary>Writes the elements as one flat JSON array.</summary>
     /// <exception cref="InferenceException">FP16/BF16 data (not allowed in JSON) or non-UTF-8 BYTES.</exception>
     public static void WriteFlat(Utf8JsonWriter writer, Tensor tensor) =>
-        WriteArray(writer, tensor, 0, (int)tensor.ElementCount, allowHalf: false);
+        WriteValues(writer, tensor, 0, (int)tensor.ElementCount, allowHalf: false, asArray: true);
 
     /// <summary>
     /// Writes the elements nested by <see cref="Tensor.Shape"/> (a scalar for shape []), the way numpy's
@@ -27,7 +27,7 @@ public static class TensorJsonDataWriter
         var shape = tensor.Shape;
         if (shape.Length == 0)
         {
-            WriteRange(writer, tensor, 0, 1, allowHalf: true);
+            WriteValues(writer, tensor, 0, 1, allowHalf: true, asArray: false);
             return;
         }
 
@@ -44,7 +44,7 @@ public static class TensorJsonDataWriter
     {
         if (dim == shape.Length)
         {
-            WriteRange(writer, tensor, (int)offset, 1, allowHalf: true);
+            WriteValues(writer, tensor, (int)offset, 1, allowHalf: true, asArray: false);
             return;
         }
 
@@ -56,7 +56,7 @@ public static class TensorJsonDataWriter
 
         if (dim == shape.Length - 1)
         {
-            WriteArray(writer, tensor, (int)offset, (int)shape[dim], allowHalf: true);
+            WriteValues(writer, tensor, (int)offset, (int)shape[dim], allowHalf: true, asArray: true);
             return;
         }
 
@@ -69,33 +69,44 @@ public static class TensorJsonDataWriter
         writer.WriteEndArray();
     }
 
-    /// <summary>Writes elements <paramref name="start"/> to <paramref name="start"/> + <paramref name="count"/> as one JSON array.</summary>
-    private static void WriteArray(Utf8JsonWriter writer, Tensor tensor, int start, int count, bool allowHalf)
+    /// <summary>
+    /// Writes elements <paramref name="start"/> to <paramref name="start"/> + <paramref name="count"/> as one JSON
+    /// array, or, when not <paramref name="asArray"/>, the single element there as a bare value (a scalar).
+    /// </summary>
+    private static void WriteValues(Utf8JsonWriter writer, Tensor tensor, int start, int count, bool allowHalf, bool asArray)
     {
         switch (tensor.DataType)
         {
-            case TensorDataType.Int64: WriteElements<long, IntegerFormat<long>>(writer, ((long[])tensor.Data).AsSpan(start, count)); return;
-            case TensorDataType.Int32: WriteElements<int, IntegerFormat<int>>(writer, ((int[])tensor.Data).AsSpan(start, count)); return;
-            case TensorDataType.Int16: WriteElements<short, IntegerFormat<short>>(writer, ((short[])tensor.Data).AsSpan(start, count)); return;
-            case TensorDataType.Int8: WriteElements<sbyte, IntegerFormat<sbyte>>(writer, ((sbyte[])tensor.Data).AsSpan(start, count)); return;
-            case TensorDataType.UInt64: WriteElements<ulong, IntegerFormat<ulong>>(writer, ((ulong[])tensor.Data).AsSpan(start, count)); return;
-            case TensorDataType.UInt32: WriteElements<uint, IntegerFormat<uint>>(writer, ((uint[])tensor.Data).AsSpan(start, count)); return;
-            case TensorDataType.UInt16: WriteElements<ushort, IntegerFormat<ushort>>(writer, ((ushort[])tensor.Data).AsSpan(start, count)); return;
-            case TensorDataType.UInt8: WriteElements<byte, IntegerFormat<byte>>(writer, ((byte[])tensor.Data).AsSpan(start, count)); return;
-            case TensorDataType.FP32: WriteElements<float, SingleFormat>(writer, ((float[])tensor.Data).AsSpan(start, count)); return;
-            case TensorDataType.FP64: WriteElements<double, DoubleFormat>(writer, ((double[])tensor.Data).AsSpan(start, count)); return;
+            case TensorDataType.Int64: WriteElements<long, IntegerFormat<long>>(writer, ((long[])tensor.Data).AsSpan(start, count), asArray); return;
+            case TensorDataType.Int32: WriteElements<int, IntegerFormat<int>>(writer, ((int[])tensor.Data).AsSpan(start, count), asArray); return;
+            case TensorDataType.Int16: WriteElements<short, IntegerFormat<short>>(writer, ((short[])tensor.Data).AsSpan(start, count), asArray); return;
+            case TensorDataType.Int8: WriteElements<sbyte, IntegerFormat<sbyte>>(writer, ((sbyte[])tensor.Data).AsSpan(start, count), asArray); return;
+            case TensorDataType.UInt64: WriteElements<ulong, IntegerFormat<ulong>>(writer, ((ulong[])tensor.Data).AsSpan(start, count), asArray); return;
+            case TensorDataType.UInt32: WriteElements<uint, IntegerFormat<uint>>(writer, ((uint[])tensor.Data).AsSpan(start, count), asArray); return;
+            case TensorDataType.UInt16: WriteElements<ushort, IntegerFormat<ushort>>(writer, ((ushort[])tensor.Data).AsSpan(start, count), asArray); return;
+            case TensorDataType.UInt8: WriteElements<byte, IntegerFormat<byte>>(writer, ((byte[])tensor.Data).AsSpan(start, count), asArray); return;
+            case TensorDataType.FP32: WriteElements<float, SingleFormat>(writer, ((float[])tensor.Data).AsSpan(start, count), asArray); return;
+            case TensorDataType.FP64: WriteElements<double, DoubleFormat>(writer, ((double[])tensor.Data).AsSpan(start, count), asArray); return;
         }
 
-        writer.WriteStartArray();
+        if (asArray)
+        {
+            writer.WriteStartArray();
+        }
+
         WriteRange(writer, tensor, start, count, allowHalf);
-        writer.WriteEndArray();
+        if (asArray)
+        {
+            writer.WriteEndArray();
+        }
     }
 
     /// <summary>
-    /// An array of numbers formatted in one buffer and written as one raw value: the same text as one writer call per
-    /// element (invariant digits, commas, no spaces), without the writer's per-value work.
+    /// Numbers formatted in one buffer and written as one raw value (an array, or one bare number when not
+    /// <paramref name="asArray"/>): the same text as one writer call per element (invariant digits, commas, no
+    /// spaces), without the writer's per-value work.
     /// </summary>
-    private static void WriteElements<T, TFormat>(Utf8JsonWriter writer, ReadOnlySpan<T> values)
+    private static void WriteElements<T, TFormat>(Utf8JsonWriter writer, ReadOnlySpan<T> values, bool asArray)
         where TFormat : IElementFormat<T>
     {
         // Each value gets room for its longest text and a comma; then the brackets.
@@ -105,7 +116,11 @@ public static class TensorJsonDataWriter
         try
         {
             var length = 0;
-            buffer[length++] = (byte)'[';
+            if (asArray)
+            {
+                buffer[length++] = (byte)'[';
+            }
+
             for (var i = 0; i < values.Length; i++)
             {
                 if (i > 0)
@@ -116,7 +131,11 @@ public static class TensorJsonDataWriter
                 length += TFormat.Format(values[i], buffer[length..]);
             }
 
-            buffer[length++] = (byte)']';
+            if (asArray)
+            {
+                buffer[length++] = (byte)']';
+            }
+
             writer.WriteRawValue(buffer[..length], skipInputValidation: true);
         }
         finally
@@ -128,6 +147,7 @@ public static class TensorJsonDataWriter
         }
     }
 
+    /// <summary>The element types <see cref="WriteValues"/> does not format itself: BOOL, FP16/BF16 and BYTES.</summary>
     private static void WriteRange(Utf8JsonWriter writer, Tensor tensor, int start, int count, bool allowHalf)
     {
         var end = start + count;
@@ -137,76 +157,6 @@ public static class TensorJsonDataWriter
                 foreach (var v in ((bool[])tensor.Data).AsSpan(start, count))
                 {
                     writer.WriteBooleanValue(v);
-                }
-
-                break;
-            case TensorDataType.UInt8:
-                foreach (var v in ((byte[])tensor.Data).AsSpan(start, count))
-                {
-                    writer.WriteNumberValue((uint)v);
-                }
-
-                break;
-            case TensorDataType.UInt16:
-                foreach (var v in ((ushort[])tensor.Data).AsSpan(start, count))
-                {
-                    writer.WriteNumberValue((uint)v);
-                }
-
-                break;
-            case TensorDataType.UInt32:
-                foreach (var v in ((uint[])tensor.Data).AsSpan(start, count))
-                {
-                    writer.WriteNumberValue(v);
-                }
-
-                break;
-            case TensorDataType.UInt64:
-                foreach (var v in ((ulong[])tensor.Data).AsSpan(start, count))
-                {
-                    writer.WriteNumberValue(v);
-                }
-
-                break;
-            case TensorDataType.Int8:
-                foreach (var v in ((sbyte[])tensor.Data).AsSpan(start, count))
-                {
-                    writer.WriteNumberValue((int)v);
-                }
-
-                break;
-            case TensorDataType.Int16:
-                foreach (var v in ((short[])tensor.Data).AsSpan(start, count))
-                {
-                    writer.WriteNumberValue((int)v);
-                }
-
-                break;
-            case TensorDataType.Int32:
-                foreach (var v in ((int[])tensor.Data).AsSpan(start, count))
-                {
-                    writer.WriteNumberValue(v);
-                }
-
-                break;
-            case TensorDataType.Int64:
-                foreach (var v in ((long[])tensor.Data).AsSpan(start, count))
-                {
-                    writer.WriteNumberValue(v);
-                }
-
-                break;
-            case TensorDataType.FP32:
-                foreach (var v in ((float[])tensor.Data).AsSpan(start, count))
-                {
-                    JsonNumberWriter.WriteDouble(writer, v);
-                }
-
-                break;
-            case TensorDataType.FP64:
-                foreach (var v in ((double[])tensor.Data).AsSpan(start, count))
-                {
-                    JsonNumberWriter.WriteDouble(writer, v);
                 }
 
                 break;

@@ -69,6 +69,44 @@ public sealed class TensorJsonDataWriterTests
         Assert.StartsWith(type == TensorDataType.FP32 ? "[6.800000190734863,-0.0,null,null,null," : "[6.8,-0.0,null,null,null,1E+300,", expected);
     }
 
+    [Theory]
+    [InlineData(TensorDataType.Int64)]
+    [InlineData(TensorDataType.Int32)]
+    [InlineData(TensorDataType.Int16)]
+    [InlineData(TensorDataType.Int8)]
+    [InlineData(TensorDataType.UInt64)]
+    [InlineData(TensorDataType.UInt32)]
+    [InlineData(TensorDataType.UInt16)]
+    [InlineData(TensorDataType.UInt8)]
+    public void IntegerScalars_AreWrittenAsWriteNumberValueWritesThem(TensorDataType type)
+    {
+        // The type's two extremes, each as a tensor of shape [].
+        var tensor = Create(type, 2);
+        for (var i = 0; i < 2; i++)
+        {
+            var scalar = Array.CreateInstance(tensor.Data.GetType().GetElementType()!, 1);
+            Array.Copy(tensor.Data, i, scalar, 0, 1);
+            var t = new Tensor("s", type, [], scalar);
+            var expected = Reference(new Tensor("s", type, [1], scalar), nested: false)[1..^1];
+
+            Assert.Equal(expected, Write(w => TensorJsonDataWriter.WriteNested(w, t)));
+            Assert.Equal(expected, Write(w => TensorJsonDataWriter.WriteRow(w, t, 0)));
+        }
+    }
+
+    [Theory]
+    [InlineData(6.8, "6.8", "6.800000190734863")]
+    [InlineData(-0.0, "-0.0", "-0.0")]
+    [InlineData(double.NaN, "null", "null")]
+    [InlineData(3.0, "3.0", "3.0")]
+    [InlineData(1e300, "1E+300", "null")] // beyond float: infinity
+    public void FloatScalars_AreWrittenAsJsonNumberWriterWritesThem(double value, string fp64, string fp32)
+    {
+        Assert.Equal(fp64, Write(w => TensorJsonDataWriter.WriteNested(w, new Tensor("s", TensorDataType.FP64, [], new[] { value }))));
+        Assert.Equal(fp32, Write(w => TensorJsonDataWriter.WriteNested(w, new Tensor("s", TensorDataType.FP32, [], new[] { (float)value }))));
+        Assert.Equal(fp64, Write(w => JsonNumberWriter.WriteDouble(w, value)));
+    }
+
     [Fact]
     public void IntegerArrays_InsideADocument_KeepItValid()
     {
