@@ -3,7 +3,7 @@
 # the same requests with pre-recorded bytes, measured in the same run on the same machine. Writes the model-server
 # section of bench/RESULTS.md (other sections are left alone).
 #
-#   bench/run.sh                         full run (about 15 minutes)
+#   bench/run.sh                         full run (about 20 minutes with BENCH_ROUNDS=5)
 #   BENCH_DURATION=2 BENCH_WARMUP=1 BENCH_SCENARIO_WARMUP=1 bench/run.sh    smoke run (well under a minute)
 #   BENCH_MODEL_DIR=examples/iris-xgboost bench/run.sh
 #                                        the same scenarios on another model: its own section
@@ -325,7 +325,7 @@ onnx_run() {
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
 kind="full run"
-[ "$DURATION" -lt 10 ] && kind="SMOKE RUN (durations too short for meaningful numbers)"
+[ "$DURATION" -lt 5 ] && kind="SMOKE RUN (durations too short for meaningful numbers)"
 {
   if [ -z "$NAME" ]; then
     echo "## Model server (ONNX example) vs bare Kestrel/gRPC"
