@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Unicode;
 
@@ -152,9 +153,16 @@ internal static class ModelInferCallDecoder
         return bytes is not null ? new ModelInferCallContents { Bytes = [.. bytes] } : contents ?? ModelInferCallContents.None;
     }
 
+    // Packed fixed-width fields are little-endian IEEE values: on a little-endian machine, the bytes of the array.
     private static float[] Fixed32(ReadOnlySpan<byte> payload)
     {
         var values = new float[payload.Length / 4];
+        if (BitConverter.IsLittleEndian)
+        {
+            payload.CopyTo(MemoryMarshal.AsBytes(values.AsSpan()));
+            return values;
+        }
+
         for (var i = 0; i < values.Length; i++)
         {
             values[i] = BinaryPrimitives.ReadSingleLittleEndian(payload[(i * 4)..]);
@@ -166,6 +174,12 @@ internal static class ModelInferCallDecoder
     private static double[] Fixed64(ReadOnlySpan<byte> payload)
     {
         var values = new double[payload.Length / 8];
+        if (BitConverter.IsLittleEndian)
+        {
+            payload.CopyTo(MemoryMarshal.AsBytes(values.AsSpan()));
+            return values;
+        }
+
         for (var i = 0; i < values.Length; i++)
         {
             values[i] = BinaryPrimitives.ReadDoubleLittleEndian(payload[(i * 8)..]);

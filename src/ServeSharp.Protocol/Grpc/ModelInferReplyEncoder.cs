@@ -55,7 +55,7 @@ internal static class ModelInferReplyEncoder
         var outputs = response.Outputs; // indexed, not foreach: an interface enumerator is an allocation per call
         for (var i = 0; i < outputs.Count; i++)
         {
-            size += MessageSize(OutputSize(outputs[i]));
+            size += MessageSize(OutputSize(outputs[i], ContentsSize(outputs[i], out _)));
             if (size > MaxSize)
             {
                 return int.MaxValue;
@@ -76,8 +76,10 @@ internal static class ModelInferReplyEncoder
         for (var i = 0; i < outputs.Count; i++)
         {
             var tensor = outputs[i];
+            // The packed payload's size takes a pass over the values: once per output here.
+            var contentsSize = ContentsSize(tensor, out var payload);
             destination[position++] = 0x2A;
-            WriteVarint(destination, ref position, (ulong)OutputSize(tensor));
+            WriteVarint(destination, ref position, (ulong)OutputSize(tensor, contentsSize));
             WriteString(destination, ref position, 0x0A, tensor.Name);
             WriteString(destination, ref position, 0x12, tensor.DataType.ToWireName());
             if (tensor.Shape.Length > 0)
@@ -91,15 +93,15 @@ internal static class ModelInferReplyEncoder
             }
 
             destination[position++] = 0x2A;
-            WriteVarint(destination, ref position, (ulong)ContentsSize(tensor));
-            WriteContents(destination, ref position, tensor);
+            WriteVarint(destination, ref position, (ulong)contentsSize);
+            WriteContents(destination, ref position, tensor, payload);
         }
     }
 
     private static bool IsPlain(string? value) =>
         value is null || value.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF') < 0;
 
-    private static long OutputSize(Tensor tensor)
+    private static long OutputSize(Tensor tensor, long contentsSize)
     {
         var size = StringSize(tensor.Name) + StringSize(tensor.DataType.ToWireName());
         if (tensor.Shape.Length > 0)
@@ -107,7 +109,7 @@ internal static class ModelInferReplyEncoder
             size += MessageSize(ShapeSize(tensor.Shape));
         }
 
-        return size + MessageSize(ContentsSize(tensor));
+        return size + MessageSize(contentsSize);
     }
 
     private static long ShapeSize(long[] shape)
@@ -121,9 +123,13 @@ internal static class ModelInferReplyEncoder
         return size;
     }
 
-    /// <summary>Size of the typed contents message (one packed field, or one entry per BYTES element).</summary>
-    private static long ContentsSize(Tensor tensor)
+    /// <summary>
+    /// Size of the typed contents message (one packed field, or one entry per BYTES element), and of the packed
+    /// field's payload (0 for BYTES).
+    /// </summary>
+    private static long ContentsSize(Tensor tensor, out long payload)
     {
+        payload = 0;
         if (tensor.DataType == TensorDataType.Bytes)
         {
             long size = 0;
@@ -135,7 +141,7 @@ internal static class ModelInferReplyEncoder
             return size;
         }
 
-        var payload = PackedSize(tensor);
+        payload = PackedSize(tensor);
         return payload == 0 ? 0 : MessageSize(payload);
     }
 
@@ -185,7 +191,7 @@ internal static class ModelInferReplyEncoder
         return payload;
     }
 
-    private static void WriteContents(Span<byte> destination, ref int position, Tensor tensor)
+    private static void WriteContents(Span<byte> destination, ref int position, Tensor tensor, long payload)
     {
         if (tensor.DataType == TensorDataType.Bytes)
         {
@@ -200,7 +206,6 @@ internal static class ModelInferReplyEncoder
             return;
         }
 
-        var payload = PackedSize(tensor);
         if (payload == 0)
         {
             return;
@@ -292,7 +297,8 @@ internal static class ModelInferReplyEncoder
         position += Utf8.GetBytes(value, destination[position..]);
     }
 
-    private static int VarintSize(ulong value) => value < 0x80 ? 1 : (70 - System.Numerics.BitOperations.LeadingZeroCount(value)) / 7;
+    // Branch-free: 1 byte per started 7 bits (protobuf's own formula).
+    private static int VarintSize(ulong value) => ((System.Numerics.BitOperations.Log2(value | 1) * 9) + 73) / 64;
 
     private static void WriteVarint(Span<byte> destination, ref int position, ulong value)
     {

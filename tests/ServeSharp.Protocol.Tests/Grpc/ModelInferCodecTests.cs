@@ -32,6 +32,9 @@ public sealed class ModelInferCodecTests
         new Tensor("raw-bytes", TensorDataType.Bytes, [2], new[] { new byte[] { 0xFF, 0 }, new byte[300] }),
         Tensor.Create("empty", [0, 4], Array.Empty<float>()),
         Tensor.Create("scalar", [], new[] { 42L }),
+        // Every varint length, at both ends: 2^7k - 1 and 2^7k.
+        Tensor.Create("varint-lengths", [20], Enumerable.Range(1, 9).SelectMany(k => new[] { (1UL << (7 * k)) - 1, 1UL << (7 * k) }).Concat([0UL, ulong.MaxValue]).ToArray()),
+        Tensor.Create("varint-lengths-signed", [20], Enumerable.Range(1, 9).SelectMany(k => new[] { (1L << (7 * k)) - 1, -(1L << (7 * k)) }).Concat([0L, long.MinValue]).ToArray()),
         Tensor.Create("big", [1000], Enumerable.Range(0, 1000).Select(i => (long)i * 1_000_003 - 500_000_000).ToArray()),
         Tensor.Create("negative-dim-shape-is-not-possible-but-long-name-" + new string('x', 200), [1], new[] { 1f }),
         Tensor.Create("输出", [1], new[] { 2.5 }),
@@ -88,7 +91,7 @@ public sealed class ModelInferCodecTests
     public static TheoryData<string> Requests => new()
     {
         "fp32", "fp64", "int64", "int32", "uint", "uint64", "bool", "bytes", "int8", "int16", "uint8", "uint16",
-        "no-contents", "empty", "multi-input", "ids", "unicode",
+        "no-contents", "empty", "multi-input", "ids", "unicode", "fp32-rows", "fp64-rows",
         "count-mismatch", "narrow-overflow", "bad-datatype", "fp16-with-data", "fp16-empty", "negative-dim", "wrong-field",
     };
 
@@ -232,6 +235,28 @@ public sealed class ModelInferCodecTests
         {
             case "fp32": c.Fp32Contents.Add([6.8f, float.NaN, -0f, float.NegativeInfinity]); break;
             case "fp64": input.Datatype = "FP64"; c.Fp64Contents.Add([0.1, double.NaN, -0.0, double.MaxValue]); break;
+            case "fp32-rows": // a batch: NaN payloads, subnormals and signed zeros keep their bits
+                input.Shape.Clear();
+                input.Shape.Add([64, 4]);
+                c.Fp32Contents.Add(Enumerable.Range(0, 256).Select(i => (i % 5) switch
+                {
+                    0 => BitConverter.Int32BitsToSingle(0x7FC00000 | i),
+                    1 => float.Epsilon * i,
+                    2 => -0f,
+                    _ => i * 0.37f - 40,
+                }));
+                break;
+            case "fp64-rows":
+                input.Datatype = "FP64";
+                input.Shape.Clear();
+                input.Shape.Add([64, 4]);
+                c.Fp64Contents.Add(Enumerable.Range(0, 256).Select(i => (i % 4) switch
+                {
+                    0 => BitConverter.Int64BitsToDouble(0x7FF8000000000000L | (long)i),
+                    1 => double.Epsilon * i,
+                    _ => i * 0.37 - 40,
+                }));
+                break;
             case "int64": input.Datatype = "INT64"; c.Int64Contents.Add([long.MinValue, -1, 0, long.MaxValue]); break;
             case "int32": input.Datatype = "INT32"; c.IntContents.Add([int.MinValue, -1, 0, int.MaxValue]); break;
             case "uint": input.Datatype = "UINT32"; c.UintContents.Add([0, 1, 300, uint.MaxValue]); break;
