@@ -1,5 +1,5 @@
-using System.Buffers;
 using System.Globalization;
+using System.Numerics;
 using System.Text;
 using System.Text.Json;
 using ServeSharp.Abstractions;
@@ -110,41 +110,30 @@ public static class TensorJsonDataWriter
         where TFormat : IElementFormat<T>
     {
         // Each value gets room for its longest text and a comma; then the brackets.
-        var capacity = (values.Length * (TFormat.MaxLength + 1)) + 2;
-        byte[]? rented = null;
-        var buffer = capacity <= 1024 ? stackalloc byte[1024] : (rented = ArrayPool<byte>.Shared.Rent(capacity));
-        try
+        var buffer = FormatScratch.Rent((values.Length * (TFormat.MaxLength + 1)) + 2);
+        var length = 0;
+        if (asArray)
         {
-            var length = 0;
-            if (asArray)
-            {
-                buffer[length++] = (byte)'[';
-            }
-
-            for (var i = 0; i < values.Length; i++)
-            {
-                if (i > 0)
-                {
-                    buffer[length++] = (byte)',';
-                }
-
-                length += TFormat.Format(values[i], buffer[length..]);
-            }
-
-            if (asArray)
-            {
-                buffer[length++] = (byte)']';
-            }
-
-            writer.WriteRawValue(buffer[..length], skipInputValidation: true);
+            buffer[length++] = (byte)'[';
         }
-        finally
+
+        for (var i = 0; i < values.Length; i++)
         {
-            if (rented is not null)
+            if (i > 0)
             {
-                ArrayPool<byte>.Shared.Return(rented);
+                buffer[length++] = (byte)',';
             }
+
+            length += TFormat.Format(values[i], buffer.AsSpan(length));
         }
+
+        if (asArray)
+        {
+            buffer[length++] = (byte)']';
+        }
+
+        writer.WriteRawValue(buffer.AsSpan(0, length), skipInputValidation: true);
+        FormatScratch.Return(buffer);
     }
 
     /// <summary>The element types <see cref="WriteValues"/> does not format itself: BOOL, FP16/BF16 and BYTES.</summary>
@@ -209,13 +198,20 @@ public static class TensorJsonDataWriter
     }
 
     private readonly struct IntegerFormat<T> : IElementFormat<T>
-        where T : IUtf8SpanFormattable
+        where T : IBinaryInteger<T>, IUtf8SpanFormattable
     {
         // 20 digits and a sign.
         public static int MaxLength => 21;
 
         public static int Format(T value, Span<byte> destination)
         {
+            // Class labels, counts, flags: mostly a single digit, which needs none of the general formatter's work.
+            if (T.IsPositive(value) && value < T.CreateTruncating(10))
+            {
+                destination[0] = (byte)('0' + byte.CreateTruncating(value));
+                return 1;
+            }
+
             value.TryFormat(destination, out var written, default, CultureInfo.InvariantCulture);
             return written;
         }

@@ -8,7 +8,7 @@ namespace ServeSharp.Protocol.Tests.Json;
 /// <summary>
 /// Integer arrays are formatted in one buffer and written as one raw value; the text must be exactly what the
 /// writer gives with a <c>WriteNumberValue</c> per element, flat and nested, at the types' extremes, around the
-/// stack buffer's size and inside a larger document.
+/// single-digit fast path, at every size of the per-thread scratch buffer and past it, and inside a larger document.
 /// </summary>
 public sealed class TensorJsonDataWriterTests
 {
@@ -21,7 +21,9 @@ public sealed class TensorJsonDataWriterTests
             TensorDataType.UInt64, TensorDataType.UInt32, TensorDataType.UInt16, TensorDataType.UInt8,
         })
         {
-            foreach (var count in new[] { 0, 1, 7, 46, 47, 300 }) // 46 longs fit the 1 KiB stack buffer, 47 do not
+            // 46 longs fit the smallest scratch buffer (1 KiB), 47 do not; 2,978 fit the largest a thread keeps (64 KiB),
+            // 2,979 are lent by the shared pool.
+            foreach (var count in new[] { 0, 1, 7, 46, 47, 300, 2978, 2979 })
             {
                 data.Add(type, count);
             }
@@ -42,10 +44,33 @@ public sealed class TensorJsonDataWriterTests
     }
 
     [Theory]
+    [InlineData(TensorDataType.Int64)]
+    [InlineData(TensorDataType.Int32)]
+    [InlineData(TensorDataType.Int16)]
+    [InlineData(TensorDataType.Int8)]
+    [InlineData(TensorDataType.UInt64)]
+    [InlineData(TensorDataType.UInt32)]
+    [InlineData(TensorDataType.UInt16)]
+    [InlineData(TensorDataType.UInt8)]
+    public void SmallIntegers_AroundTheSingleDigitFastPath_AreWrittenAsWriteNumberValueWritesThem(TensorDataType type)
+    {
+        decimal[] values = [0, 1, 9, 10, 11, 99, 100, 5, Max(type), Min(type)];
+        if (Min(type) < 0)
+        {
+            values = [.. values, -1, -9, -10];
+        }
+
+        var tensor = Create(type, values);
+        Assert.Equal(Reference(tensor, nested: false), Write(w => TensorJsonDataWriter.WriteFlat(w, tensor)));
+        Assert.Equal("[0,1,9,10,11,99,100,5,", Write(w => TensorJsonDataWriter.WriteFlat(w, tensor))[..22]);
+    }
+
+    [Theory]
     [InlineData(TensorDataType.FP32, 9)]
     [InlineData(TensorDataType.FP64, 9)]
-    [InlineData(TensorDataType.FP32, 300)] // past the stack buffer
+    [InlineData(TensorDataType.FP32, 300)] // past the smallest scratch buffer
     [InlineData(TensorDataType.FP64, 300)]
+    [InlineData(TensorDataType.FP64, 2000)] // past the largest one a thread keeps
     public void FloatArrays_AreWrittenAsJsonNumberWriterWritesEachValue(TensorDataType type, int count)
     {
         double[] special = [6.8, -0.0, double.NaN, double.PositiveInfinity, double.NegativeInfinity, 1e300, -2.5, 3, 1e15];
@@ -133,13 +158,17 @@ public sealed class TensorJsonDataWriterTests
     {
         // The extremes first, then a spread of values.
         var random = new Random(count + (int)type);
-        decimal[] values = [.. Enumerable.Range(0, count).Select(i => i switch
+        return Create(type, [.. Enumerable.Range(0, count).Select(i => i switch
         {
             0 => Min(type),
             1 => Max(type),
             2 => 0m,
             _ => Min(type) + Math.Floor((Max(type) - Min(type)) * (decimal)random.NextDouble()),
-        })];
+        })]);
+    }
+
+    private static Tensor Create(TensorDataType type, decimal[] values)
+    {
         Array data = type switch
         {
             TensorDataType.Int64 => values.Select(v => (long)v).ToArray(),
@@ -151,7 +180,7 @@ public sealed class TensorJsonDataWriterTests
             TensorDataType.UInt16 => values.Select(v => (ushort)v).ToArray(),
             _ => values.Select(v => (byte)v).ToArray(),
         };
-        return new Tensor("t", type, [count], data);
+        return new Tensor("t", type, [values.Length], data);
     }
 
     private static decimal Min(TensorDataType type) => type switch
