@@ -65,7 +65,8 @@ internal sealed class CloudEventRequest
             return ReadBinary(headers, contentType, body);
         }
 
-        if (bodyIsJson && TryReadStructured(body, out var start, out var length, out var attributes))
+        // Cheap test first: an ordinary V1 body has no "specversion" key (and then costs no allocation).
+        if (bodyIsJson && body.IndexOf("\"specversion\""u8) >= 0 && TryReadStructured(body, out var start, out var length, out var attributes))
         {
             return new CloudEventRequest(CloudEventMode.Structured, structuredType, start, length, attributes);
         }
@@ -145,13 +146,6 @@ internal sealed class CloudEventRequest
     {
         dataStart = dataLength = 0;
         attributes = [];
-
-        // Cheap test first: an ordinary V1 body has no "specversion" key.
-        if (body.IndexOf("\"specversion\""u8) < 0)
-        {
-            return false;
-        }
-
         try
         {
             var reader = new Utf8JsonReader(body);
