@@ -3,13 +3,18 @@ namespace ServeSharp.Runtimes.Onnx;
 /// <summary>
 /// Reusable objects lent to one user at a time, keeping up to a fixed number of them. A rent that finds none free
 /// gets a new one; one returned to a full pool is disposed instead of kept. Lock-free: a rent or return is a scan of
-/// a small array with one interlocked operation on the slot it takes or fills.
+/// the slots with one interlocked operation on the slot it takes or fills. The scan starts at the slot of the core
+/// the caller runs on, and slots lie a cache line apart, so threads on different cores do not fight over one line.
 /// </summary>
 internal sealed class BoundedPool<T> : IDisposable
     where T : class, IDisposable
 {
+    // References per cache line: slot i lives at index i * Stride.
+    private const int Stride = 8;
+
     private readonly Func<T> _create;
     private readonly T?[] _free;
+    private readonly int _capacity;
     private int _created;
 
     public BoundedPool(Func<T> create, int capacity)
@@ -17,7 +22,8 @@ internal sealed class BoundedPool<T> : IDisposable
         ArgumentNullException.ThrowIfNull(create);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
         _create = create;
-        _free = new T?[capacity];
+        _capacity = capacity;
+        _free = new T?[capacity * Stride];
     }
 
     /// <summary>How many objects the pool has made so far.</summary>
@@ -26,12 +32,16 @@ internal sealed class BoundedPool<T> : IDisposable
     /// <summary>A free object, or a new one: give it back with <see cref="Return"/>.</summary>
     public T Rent()
     {
-        for (var i = 0; i < _free.Length; i++)
+        var slot = HomeSlot();
+        for (var n = 0; n < _capacity; n++)
         {
+            var i = slot * Stride;
             if (Volatile.Read(ref _free[i]) is not null && Interlocked.Exchange(ref _free[i], null) is { } item)
             {
                 return item;
             }
+
+            slot = slot + 1 == _capacity ? 0 : slot + 1;
         }
 
         Interlocked.Increment(ref _created);
@@ -42,12 +52,16 @@ internal sealed class BoundedPool<T> : IDisposable
     public void Return(T item)
     {
         ArgumentNullException.ThrowIfNull(item);
-        for (var i = 0; i < _free.Length; i++)
+        var slot = HomeSlot();
+        for (var n = 0; n < _capacity; n++)
         {
+            var i = slot * Stride;
             if (Volatile.Read(ref _free[i]) is null && Interlocked.CompareExchange(ref _free[i], item, null) is null)
             {
                 return;
             }
+
+            slot = slot + 1 == _capacity ? 0 : slot + 1;
         }
 
         item.Dispose();
@@ -56,9 +70,11 @@ internal sealed class BoundedPool<T> : IDisposable
     /// <summary>Disposes the kept objects; call when none is rented.</summary>
     public void Dispose()
     {
-        for (var i = 0; i < _free.Length; i++)
+        for (var i = 0; i < _free.Length; i += Stride)
         {
             Interlocked.Exchange(ref _free[i], null)?.Dispose();
         }
     }
+
+    private int HomeSlot() => (int)((uint)Thread.GetCurrentProcessorId() % (uint)_capacity);
 }
