@@ -95,8 +95,8 @@ internal static class PlainNumberArrayReader
         public readonly float[] Values = new float[count];
         public int Index;
 
-        public bool Add(in PlainNumber number) =>
-            Index < Values.Length && number.TryGetSingle(out Values[Index++]);
+        public bool Add(in PlainNumber number, ReadOnlySpan<byte> json) =>
+            Index < Values.Length && number.TryGetSingle(json, out Values[Index++]);
     }
 
     private struct DoubleSink(int count) : IPlainNumberSink
@@ -104,8 +104,8 @@ internal static class PlainNumberArrayReader
         public readonly double[] Values = new double[count];
         public int Index;
 
-        public bool Add(in PlainNumber number) =>
-            Index < Values.Length && number.TryGetDouble(out Values[Index++]);
+        public bool Add(in PlainNumber number, ReadOnlySpan<byte> json) =>
+            Index < Values.Length && number.TryGetDouble(json, out Values[Index++]);
     }
 
     private struct Int64Sink(int count, long min, long max) : IPlainNumberSink
@@ -113,7 +113,7 @@ internal static class PlainNumberArrayReader
         public readonly long[] Values = new long[count];
         public int Index;
 
-        public bool Add(in PlainNumber number)
+        public bool Add(in PlainNumber number, ReadOnlySpan<byte> json)
         {
             if (Index >= Values.Length || !number.TryGetInt64(out var value) || value < min || value > max)
             {
@@ -140,7 +140,7 @@ internal static class PlainNumberArrayReader
         public bool AllIntegers = true;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public bool Add(in PlainNumber number)
+        public bool Add(in PlainNumber number, ReadOnlySpan<byte> json)
         {
             if (AllIntegers && number.IsInteger)
             {
@@ -168,7 +168,7 @@ internal static class PlainNumberArrayReader
                 Doubles = Grow(Doubles, Count, _capacity);
             }
 
-            return number.TryGetDouble(out Doubles[Count++]);
+            return number.TryGetDouble(json, out Doubles[Count++]);
         }
 
         public void ReturnScratch()

@@ -3,13 +3,17 @@ using System.Runtime.CompilerServices;
 
 namespace ServeSharp.Protocol.Json;
 
-/// <summary>One JSON number as the scanner saw it: sign, up to 19 significant digits and a power-of-ten exponent.</summary>
+/// <summary>
+/// One JSON number as the scanner saw it: sign, up to 19 significant digits and a power-of-ten exponent. Only
+/// primitive fields (the text is a range of the scanned JSON), so that the compiler keeps it in registers.
+/// </summary>
 /// <param name="Negative">A leading minus sign.</param>
 /// <param name="Mantissa">The decimal digits as an integer (leading zeros included in the digit count only).</param>
 /// <param name="Exponent">The power of ten to apply to <paramref name="Mantissa"/>: minus the number of fraction digits.</param>
 /// <param name="IsInteger">No fraction part.</param>
-/// <param name="Text">The number's UTF-8 text.</param>
-internal readonly ref struct PlainNumber(bool Negative, ulong Mantissa, int Exponent, bool IsInteger, ReadOnlySpan<byte> Text)
+/// <param name="Start">Where the number's UTF-8 text starts in the scanned JSON.</param>
+/// <param name="Length">The text's length in bytes.</param>
+internal readonly struct PlainNumber(bool Negative, ulong Mantissa, int Exponent, bool IsInteger, int Start, int Length)
 {
     private const ulong MaxExactDouble = 1UL << 53;
     private const ulong MaxExactSingle = 1UL << 24;
@@ -30,15 +34,17 @@ internal readonly ref struct PlainNumber(bool Negative, ulong Mantissa, int Expo
 
     public bool IsInteger { get; } = IsInteger;
 
-    public ReadOnlySpan<byte> Text { get; } = Text;
+    public int Start { get; } = Start;
+
+    public int Length { get; } = Length;
 
     /// <summary>
-    /// The nearest double. Small mantissas and exponents use Clinger's fast path (both operands exact, so one
+    /// The nearest double (<paramref name="json"/> is the scanned JSON). Small mantissas and exponents use Clinger's fast path (both operands exact, so one
     /// correctly rounded IEEE division gives the correctly rounded result); the rest go through the BCL parser,
     /// which is what <c>Utf8JsonReader.TryGetDouble</c> uses.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool TryGetDouble(out double value)
+    public bool TryGetDouble(ReadOnlySpan<byte> json, out double value)
     {
         if (Mantissa <= MaxExactDouble && (uint)-Exponent < (uint)DoublePowersOfTen.Length)
         {
@@ -52,12 +58,12 @@ internal readonly ref struct PlainNumber(bool Negative, ulong Mantissa, int Expo
             return true;
         }
 
-        return TryParseDouble(Text, out value);
+        return TryParseDouble(json.Slice(Start, Length), out value);
     }
 
     /// <summary>The nearest float, computed directly in single precision (no double rounding).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool TryGetSingle(out float value)
+    public bool TryGetSingle(ReadOnlySpan<byte> json, out float value)
     {
         if (Mantissa <= MaxExactSingle && (uint)-Exponent < (uint)SinglePowersOfTen.Length)
         {
@@ -70,7 +76,7 @@ internal readonly ref struct PlainNumber(bool Negative, ulong Mantissa, int Expo
             return true;
         }
 
-        return TryParseSingle(Text, out value);
+        return TryParseSingle(json.Slice(Start, Length), out value);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -98,8 +104,8 @@ internal readonly ref struct PlainNumber(bool Negative, ulong Mantissa, int Expo
 /// <summary>Receives the numbers of a scanned array in row-major order.</summary>
 internal interface IPlainNumberSink
 {
-    /// <summary>Takes one number; returning false abandons the fast path.</summary>
-    bool Add(in PlainNumber number);
+    /// <summary>Takes one number of <paramref name="json"/>; returning false abandons the fast path.</summary>
+    bool Add(in PlainNumber number, ReadOnlySpan<byte> json);
 }
 
 /// <summary>
@@ -196,7 +202,7 @@ internal static class PlainNumberArrayScanner
                 return false;
             }
 
-            if (!TryReadNumber(json, ref i, out var number) || !sink.Add(number))
+            if (!TryReadNumber(json, ref i, out var number) || !sink.Add(number, json))
             {
                 return false;
             }
@@ -206,7 +212,7 @@ internal static class PlainNumberArrayScanner
             while ((uint)(i + 1) < (uint)json.Length && json[i] == (byte)',' && IsNumberStart(json[i + 1]))
             {
                 i++;
-                if (!TryReadNumber(json, ref i, out number) || !sink.Add(number))
+                if (!TryReadNumber(json, ref i, out number) || !sink.Add(number, json))
                 {
                     return false;
                 }
@@ -289,83 +295,95 @@ internal static class PlainNumberArrayScanner
     }
 
     /// <summary>JSON's number grammar without the exponent part: <c>-?(0|[1-9][0-9]*)(\.[0-9]+)?</c>.</summary>
+    /// <remarks>
+    /// Works on a local index and tests each byte once; the significant-digit count is checked after each part
+    /// rather than per digit (a longer run only wastes the loop, its wrapped mantissa is never used).
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool TryReadNumber(ReadOnlySpan<byte> json, ref int i, out PlainNumber number)
     {
-        number = default;
+        // number is assigned on each way out, not cleared first: a cleared struct that is then filled in field by
+        // field went through memory.
         var start = i;
-        var negative = false;
-        if (json[i] == (byte)'-')
+        var p = i;
+        var negative = json[p] == (byte)'-';
+        if (negative)
         {
-            negative = true;
-            i++;
+            p++;
         }
 
-        if (i >= json.Length)
+        uint digit;
+        if ((uint)p >= (uint)json.Length || (digit = (uint)(json[p] - '0')) > 9)
         {
+            number = default;
             return false;
         }
 
-        ulong mantissa = 0;
-        var digits = 0;
-        if (json[i] == (byte)'0')
+        p++;
+        ulong mantissa = digit;
+        var digits = 1;
+        if (digit == 0)
         {
-            i++;
-            if (i < json.Length && IsDigit(json[i]))
+            // A leading zero is the whole integer part (JSON has no 012), and not a significant digit.
+            digits = 0;
+            if ((uint)p < (uint)json.Length && (uint)(json[p] - '0') <= 9)
             {
+                number = default;
                 return false;
-            }
-        }
-        else if (IsDigit(json[i]))
-        {
-            while (i < json.Length && IsDigit(json[i]))
-            {
-                if (++digits > 19)
-                {
-                    return false;
-                }
-
-                mantissa = (mantissa * 10) + (ulong)(json[i] - '0');
-                i++;
             }
         }
         else
         {
-            return false;
-        }
-
-        var exponent = 0;
-        var isInteger = true;
-        if (i < json.Length && json[i] == (byte)'.')
-        {
-            isInteger = false;
-            i++;
-            var fractionStart = i;
-            while (i < json.Length && IsDigit(json[i]))
+            while ((uint)p < (uint)json.Length && (digit = (uint)(json[p] - '0')) <= 9)
             {
-                // Leading zeros of the fraction (0.000123) are not significant digits.
-                if ((mantissa != 0 || json[i] != (byte)'0') && ++digits > 19)
-                {
-                    return false;
-                }
-
-                mantissa = (mantissa * 10) + (ulong)(json[i] - '0');
-                exponent--;
-                i++;
+                mantissa = (mantissa * 10) + digit;
+                digits++;
+                p++;
             }
 
-            if (i == fractionStart)
+            if (digits > 19)
             {
+                number = default;
                 return false;
             }
         }
 
-        if (i < json.Length && json[i] is (byte)'e' or (byte)'E')
+        var exponent = 0;
+        var isInteger = true;
+        if ((uint)p < (uint)json.Length && json[p] == (byte)'.')
         {
+            isInteger = false;
+            p++;
+            var fractionStart = p;
+            while ((uint)p < (uint)json.Length && (digit = (uint)(json[p] - '0')) <= 9)
+            {
+                // Leading zeros of the fraction (0.000123) are not significant digits; every digit after the first
+                // non-zero one is, whatever the (possibly wrapped) mantissa holds by then.
+                if (mantissa != 0 || digit != 0)
+                {
+                    digits++;
+                }
+
+                mantissa = (mantissa * 10) + digit;
+                p++;
+            }
+
+            exponent = fractionStart - p;
+            if (exponent == 0 || digits > 19)
+            {
+                number = default;
+                return false;
+            }
+        }
+
+        if ((uint)p < (uint)json.Length && (json[p] | 0x20) == (byte)'e')
+        {
+            number = default;
             return false;
         }
 
-        number = new PlainNumber(negative, mantissa, exponent, isInteger, json[start..i]);
+        i = p;
+        number = new PlainNumber(negative, mantissa, exponent, isInteger, start, p - start);
         return true;
     }
 

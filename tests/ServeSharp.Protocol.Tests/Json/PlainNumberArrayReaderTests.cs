@@ -65,6 +65,7 @@ public sealed class PlainNumberArrayReaderTests
     [InlineData("\n[-0, 0, 0.0, -0.0]\t", 4)]
     [InlineData("[16777217, 0.1234567891, 123456789012345678]", 3)]
     [InlineData("[[1,-2,-0.5,0],[-0,3.25,-7,10]]", 8)] // rows without whitespace: the scanner's row loop
+    [InlineData("[0.000000000000000000000001234, 1234567890123456789, 0.1234567890123456789, 1.000000000000000001]", 4)] // 19 significant digits
     public void Nested_AndEdgeValues_MatchTheGeneralReader(string json, int count)
     {
         foreach (var type in new[] { TensorDataType.FP32, TensorDataType.FP64 })
@@ -122,6 +123,11 @@ public sealed class PlainNumberArrayReaderTests
     [InlineData("[1,2,3", 3)]
     [InlineData("[[1,2],[3,4,5]]", 5)]
     [InlineData("[1,2,12345678901234567890]", 3)]
+    [InlineData("[18446744073709551616]", 1)] // 20 digits whose mantissa wraps to exactly 0
+    [InlineData("[0.18446744073709551616]", 1)]
+    [InlineData("[1,0.000018446744073709551616]", 2)]
+    [InlineData("[1.5E3]", 1)]
+    [InlineData("[-5e1]", 1)]
     public void UnusualOrMalformedInput_IsDeclined(string json, int count)
     {
         Assert.Null(PlainNumberArrayReader.TryReadV2(Encoding.UTF8.GetBytes(json), TensorDataType.FP32, count));
