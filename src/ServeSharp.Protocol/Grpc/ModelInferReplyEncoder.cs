@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Text;
 using ServeSharp.Abstractions;
 
@@ -298,9 +299,23 @@ internal static class ModelInferReplyEncoder
     }
 
     // Branch-free: 1 byte per started 7 bits (protobuf's own formula).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int VarintSize(ulong value) => ((System.Numerics.BitOperations.Log2(value | 1) * 9) + 73) / 64;
 
+    // Inlined for the one-byte case (labels, counts, small shapes); longer varints take the loop.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void WriteVarint(Span<byte> destination, ref int position, ulong value)
+    {
+        if (value < 0x80)
+        {
+            destination[position++] = (byte)value;
+            return;
+        }
+
+        WriteLongVarint(destination, ref position, value);
+    }
+
+    private static void WriteLongVarint(Span<byte> destination, ref int position, ulong value)
     {
         while (value >= 0x80)
         {
