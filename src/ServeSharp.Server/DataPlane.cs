@@ -155,7 +155,7 @@ public sealed class DataPlane
     private async ValueTask<InferenceResponse> RunAsync(InferenceRequest request, bool explain, CancellationToken cancellationToken)
     {
         var entry = GetEntry(request.ModelName);
-        if (!entry.TryEnter())
+        if (!entry.TryEnter(out var stripe))
         {
             throw NotReady(entry);
         }
@@ -205,7 +205,7 @@ public sealed class DataPlane
         }
         finally
         {
-            entry.Exit();
+            entry.Exit(stripe);
         }
     }
 

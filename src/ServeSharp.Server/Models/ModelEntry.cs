@@ -5,7 +5,9 @@ namespace ServeSharp.Server.Models;
 
 /// <summary>
 /// One model in the repository: its state and, when ready, the decorated model. Counts in-flight requests so an
-/// unload waits for them before disposing the model.
+/// unload waits for them before disposing the model. The count is striped by core (each stripe on its own cache
+/// lines, away from the fields every request reads): one shared counter moved its cache line between the cores on
+/// every request's entry and exit.
 /// </summary>
 public sealed class ModelEntry
 {
@@ -13,8 +15,12 @@ public sealed class ModelEntry
     public const string NoExplainerMessage = "Could not find explainer_host.";
 
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Ints per stripe: 128 bytes, so neighbouring stripes never share a cache line (or its prefetch pair).
+    private const int StripeStride = 32;
+    private static readonly int Stripes = Math.Min(Environment.ProcessorCount, 64);
+
+    private readonly int[] _inFlight = new int[(Stripes + 1) * StripeStride];
     private int _state;
-    private int _inFlight;
 
     internal ModelEntry(string name, ModelSource? source, long sequence, ModelState state, IModel? model, string reason)
     {
@@ -47,23 +53,33 @@ public sealed class ModelEntry
     /// <summary>True when the underlying model has an explainer.</summary>
     public bool CanExplain => Model is ModelDecorator d ? d.CanExplain : Model is IExplainableModel;
 
-    /// <summary>Registers an in-flight request; false when the model is not ready.</summary>
-    internal bool TryEnter()
+    /// <summary>
+    /// Registers an in-flight request; false when the model is not ready. <paramref name="stripe"/> goes back to
+    /// <see cref="Exit"/>, whichever thread the request ends on.
+    /// </summary>
+    internal bool TryEnter(out int stripe)
     {
-        Interlocked.Increment(ref _inFlight);
+        // Stripe 0 is left empty: the stripes start a whole stride into the array, away from its length field.
+        stripe = (1 + (int)((uint)Thread.GetCurrentProcessorId() % (uint)Stripes)) * StripeStride;
+        Interlocked.Increment(ref _inFlight[stripe]);
         if (State == ModelState.Ready)
         {
             return true;
         }
 
-        Exit();
+        Exit(stripe);
         return false;
     }
 
-    /// <summary>Ends an in-flight request.</summary>
-    internal void Exit()
+    /// <summary>Ends an in-flight request that <see cref="TryEnter"/> registered on <paramref name="stripe"/>.</summary>
+    internal void Exit(int stripe)
     {
-        if (Interlocked.Decrement(ref _inFlight) == 0 && State == ModelState.Unloading)
+        // Each stripe only counts requests that entered on it, so it never goes below zero; once the state is
+        // Unloading no request enters for good, stripes only fall, and all of them reading zero means none is left.
+        // The interlocked decrement orders this exit before the reads below, and DrainAsync's exchange orders the
+        // state change before its own sum, so the last exit or the drain itself always sees zero.
+        Interlocked.Decrement(ref _inFlight[stripe]);
+        if (State == ModelState.Unloading && InFlight == 0)
         {
             _drained.TrySetResult();
         }
@@ -73,11 +89,26 @@ public sealed class ModelEntry
     internal Task DrainAsync()
     {
         Interlocked.Exchange(ref _state, (int)ModelState.Unloading);
-        if (Volatile.Read(ref _inFlight) == 0)
+        if (InFlight == 0)
         {
             _drained.TrySetResult();
         }
 
         return _drained.Task;
+    }
+
+    /// <summary>Requests between <see cref="TryEnter"/> and <see cref="Exit"/> (exact once no request enters).</summary>
+    internal int InFlight
+    {
+        get
+        {
+            var sum = 0;
+            for (var stripe = StripeStride; stripe < _inFlight.Length; stripe += StripeStride)
+            {
+                sum += Volatile.Read(ref _inFlight[stripe]);
+            }
+
+            return sum;
+        }
     }
 }

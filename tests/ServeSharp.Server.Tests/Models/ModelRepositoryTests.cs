@@ -51,13 +51,80 @@ public sealed class ModelRepositoryTests : IDisposable
         var gate = new GateModel("g");
         await repository.AddAsync(gate);
         Assert.True(repository.TryGet("g", out var entry));
-        Assert.True(entry.TryEnter());
+        Assert.True(entry.TryEnter(out var stripe));
         var unload = repository.UnloadAsync("g");
         Assert.False(unload.IsCompleted);
         Assert.False(gate.Disposed);
-        Assert.False(entry.TryEnter());
-        entry.Exit();
+        Assert.False(entry.TryEnter(out _));
+        entry.Exit(stripe);
         await unload;
         Assert.True(gate.Disposed);
+    }
+
+    [Fact]
+    public async Task Unload_WithRequestsInOnSeveralCores_WaitsUntilTheLastCoreIsEmpty()
+    {
+        await using var repository = Create();
+        var gate = new GateModel("g");
+        await repository.AddAsync(gate);
+        Assert.True(repository.TryGet("g", out var entry));
+
+        // The in-flight count is striped by core: get requests in on at least two cores' stripes, from busy threads
+        // running at the same time (so on different cores where there are several).
+        var entered = new System.Collections.Concurrent.ConcurrentQueue<int>();
+        var wanted = Math.Min(2, Environment.ProcessorCount);
+        for (var attempt = 0; attempt < 50 && entered.Distinct().Count() < wanted; attempt++)
+        {
+            var threads = Enumerable.Range(0, 4).Select(_ => new Thread(() =>
+            {
+                var busy = System.Diagnostics.Stopwatch.StartNew();
+                while (busy.ElapsedMilliseconds < 5)
+                {
+                    Thread.SpinWait(100);
+                }
+
+                Assert.True(entry.TryEnter(out var stripe));
+                entered.Enqueue(stripe);
+            })).ToArray();
+            Array.ForEach(threads, t => t.Start());
+            Array.ForEach(threads, t => t.Join());
+        }
+
+        var byStripe = entered.GroupBy(s => s).ToArray();
+        var left = new List<int>(entered);
+        try
+        {
+            Assert.True(byStripe.Length >= wanted, $"requests entered on {byStripe.Length} stripe(s)");
+            Assert.Equal(entered.Count, entry.InFlight);
+
+            var unload = repository.UnloadAsync("g");
+            Assert.False(entry.TryEnter(out _));
+
+            // Emptying every stripe but the last must not let the unload through.
+            foreach (var stripe in byStripe[..^1].SelectMany(g => g))
+            {
+                entry.Exit(stripe);
+                left.Remove(stripe);
+            }
+
+            await Task.Delay(50);
+            Assert.False(unload.IsCompleted);
+            Assert.False(gate.Disposed);
+
+            foreach (var stripe in byStripe[^1])
+            {
+                entry.Exit(stripe);
+                left.Remove(stripe);
+            }
+
+            await unload.WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.True(gate.Disposed);
+            Assert.Equal(0, entry.InFlight);
+        }
+        finally
+        {
+            // Whatever failed, no request stays in: the repository's disposal would wait for it.
+            left.ForEach(entry.Exit);
+        }
     }
 }
