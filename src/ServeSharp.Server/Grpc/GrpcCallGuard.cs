@@ -20,7 +20,7 @@ internal sealed class GrpcCallGuard(ServerMetrics metrics, ILogger<GrpcCallGuard
     private const string RequestIdHeader = "x-request-id";
 
     // Kept: counting through the metrics hashes both label strings on every call.
-    private readonly Prometheus.Counter.Child _succeeded = metrics.RequestCounter("grpc", nameof(StatusCode.OK));
+    private readonly StripedCounter _succeeded = metrics.RequestCounter("grpc", nameof(StatusCode.OK));
 
     /// <summary>Runs a unary call.</summary>
     public async Task<TResponse> UnaryAsync<TState, TResponse>(
@@ -30,7 +30,7 @@ internal sealed class GrpcCallGuard(ServerMetrics metrics, ILogger<GrpcCallGuard
         try
         {
             var response = await call(state, context).ConfigureAwait(false);
-            _succeeded.Inc();
+            _succeeded.Increment();
             return response;
         }
         catch (Exception e)
@@ -46,7 +46,7 @@ internal sealed class GrpcCallGuard(ServerMetrics metrics, ILogger<GrpcCallGuard
         try
         {
             await call(state, context).ConfigureAwait(false);
-            _succeeded.Inc();
+            _succeeded.Increment();
         }
         catch (Exception e)
         {

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Prometheus;
 
 namespace ServeSharp.Server.Metrics;
 
@@ -11,13 +10,13 @@ internal sealed class HttpRequestCounters(ServerMetrics metrics, string protocol
 {
     private static readonly string[] StatusText = [.. Enumerable.Range(0, 600).Select(i => i.ToString(CultureInfo.InvariantCulture))];
 
-    private readonly Counter.Child?[] _byStatus = new Counter.Child?[StatusText.Length];
+    private readonly StripedCounter?[] _byStatus = new StripedCounter?[StatusText.Length];
 
     /// <summary>Counts one request answered with <paramref name="status"/> (outside 0–599: counted as the nearest).</summary>
     public void Count(int status)
     {
         var index = Math.Clamp(status, 0, StatusText.Length - 1);
         // Racing threads store the same child: the metrics hand out one per label set.
-        (_byStatus[index] ??= metrics.RequestCounter(protocol, StatusText[index])).Inc();
+        (_byStatus[index] ??= metrics.RequestCounter(protocol, StatusText[index])).Increment();
     }
 }

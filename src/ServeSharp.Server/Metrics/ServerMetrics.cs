@@ -17,7 +17,7 @@ public sealed class ServerMetrics
     private readonly Histogram _postprocess;
     private readonly Counter _requests;
     private readonly ConcurrentDictionary<string, ModelHistograms> _byModel = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<(string Protocol, string Status), Counter.Child> _counters = new();
+    private readonly ConcurrentDictionary<(string Protocol, string Status), StripedCounter> _counters = new();
 
     /// <summary>Creates the metrics in a new registry that also exports .NET process statistics.</summary>
     public ServerMetrics()
@@ -34,6 +34,7 @@ public sealed class ServerMetrics
             "servesharp_requests_total",
             "Requests answered, by protocol (v1, v2, grpc, other) and status (HTTP status or gRPC code name).",
             new CounterConfiguration { LabelNames = ["protocol", "status"] });
+        Registry.AddBeforeCollectCallback(PublishRequestCounts);
     }
 
     /// <summary>The registry to export at <c>/metrics</c>.</summary>
@@ -45,12 +46,23 @@ public sealed class ServerMetrics
             _preprocess.WithLabels(name), _predict.WithLabels(name), _explain.WithLabels(name), _postprocess.WithLabels(name)));
 
     /// <summary>Counts one answered request.</summary>
-    public void CountRequest(string protocol, string status) => RequestCounter(protocol, status).Inc();
+    public void CountRequest(string protocol, string status) => RequestCounter(protocol, status).Increment();
 
-    /// <summary>The counter of one protocol and status, for callers that keep it (see <see cref="HttpRequestCounters"/>).</summary>
-    public Counter.Child RequestCounter(string protocol, string status) =>
-        // A static factory with the counter as its argument: a lambda capturing this allocated a delegate per request.
-        _counters.GetOrAdd((protocol, status), static (key, requests) => requests.WithLabels(key.Protocol, key.Status), _requests);
+    /// <summary>
+    /// The count of one protocol and status, for callers that keep it (see <see cref="HttpRequestCounters"/>): the
+    /// <c>servesharp_requests_total</c> series is set from it at every scrape.
+    /// </summary>
+    internal StripedCounter RequestCounter(string protocol, string status) =>
+        _counters.GetOrAdd((protocol, status), static _ => new StripedCounter());
+
+    // Every increment goes through the striped counts, so each series only ever moves up to its count.
+    private void PublishRequestCounts()
+    {
+        foreach (var ((protocol, status), count) in _counters)
+        {
+            _requests.WithLabels(protocol, status).IncTo(count.Value);
+        }
+    }
 }
 
 /// <summary>KServe's four latency histograms for one model.</summary>

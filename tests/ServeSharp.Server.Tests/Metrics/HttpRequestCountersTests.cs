@@ -47,6 +47,22 @@ public sealed class HttpRequestCountersTests
         Assert.Equal(40_000, Value(text, "servesharp_requests_total{protocol=\"v2\",status=\"201\"}"));
     }
 
+    [Fact]
+    public async Task Count_BetweenScrapes_EachScrapeShowsTheTotalSoFar()
+    {
+        // The series are set from striped counts when scraped: each scrape must show the running total, not the
+        // increments since the last one, nor stop at the first scrape's value.
+        var metrics = new ServerMetrics();
+        var counters = new HttpRequestCounters(metrics, "v2");
+        counters.Count(200);
+        Assert.Equal(1, Value(await ExportAsync(metrics.Registry), "servesharp_requests_total{protocol=\"v2\",status=\"200\"}"));
+        Assert.Equal(1, Value(await ExportAsync(metrics.Registry), "servesharp_requests_total{protocol=\"v2\",status=\"200\"}"));
+
+        counters.Count(200);
+        metrics.CountRequest("v2", "200");
+        Assert.Equal(3, Value(await ExportAsync(metrics.Registry), "servesharp_requests_total{protocol=\"v2\",status=\"200\"}"));
+    }
+
     /// <summary>A series' value in a text exposition; 0 when the series is not there yet.</summary>
     internal static double Value(string exposition, string series)
     {
