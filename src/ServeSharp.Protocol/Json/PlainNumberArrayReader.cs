@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.CompilerServices;
 using ServeSharp.Abstractions;
 
@@ -60,22 +59,18 @@ internal static class PlainNumberArrayReader
 
     private static (long[] Shape, TensorDataType DataType, Array Data)? ReadV1(ReadOnlySpan<byte> json, bool prefix, out int end)
     {
-        var sink = new V1Sink(json.Length / 4);
-        try
+        // Every number but the first follows a comma, however the rows nest ("[[1,2],[3,4]]" has three), so the
+        // commas bound the count from above (in a prefix, whatever follows the list only adds commas): the values
+        // go straight into an array of the final length, which needs no copy when nothing follows.
+        var sink = new V1Sink(json.Count((byte)',') + 1);
+        if (!Scan(json, ref sink, prefix, out var shape, out end) || Tensor.GetElementCount(shape) != sink.Count)
         {
-            if (!Scan(json, ref sink, prefix, out var shape, out end) || Tensor.GetElementCount(shape) != sink.Count)
-            {
-                return null;
-            }
+            return null;
+        }
 
-            return sink.AllIntegers
-                ? (shape, TensorDataType.Int64, sink.Longs.AsSpan(0, sink.Count).ToArray())
-                : (shape, TensorDataType.FP64, sink.Doubles.AsSpan(0, sink.Count).ToArray());
-        }
-        finally
-        {
-            sink.ReturnScratch();
-        }
+        return sink.AllIntegers
+            ? (shape, TensorDataType.Int64, V1Sink.Trim(sink.Longs, sink.Count))
+            : (shape, TensorDataType.FP64, V1Sink.Trim(sink.Doubles, sink.Count));
     }
 
     private static bool Scan<TSink>(ReadOnlySpan<byte> json, ref TSink sink, bool prefix, out long[] shape, out int end)
@@ -126,18 +121,23 @@ internal static class PlainNumberArrayReader
     }
 
     /// <summary>
-    /// Collects longs while every number is an integer, doubles from the first fraction on, in scratch arrays from
-    /// the shared pool (the caller copies the result out and returns them).
+    /// Collects longs while every number is an integer, doubles from the first fraction on, into arrays sized by the
+    /// caller's upper bound on the count (at first at most <see cref="MaxFirstLength"/> elements, doubling from there,
+    /// so a body of commas cannot make it allocate for numbers that are not there).
     /// </summary>
-    private struct V1Sink(int capacity) : IPlainNumberSink
+    private struct V1Sink(int bound) : IPlainNumberSink
     {
         private const long MaxExactInteger = 1L << 53;
+        private const int MaxFirstLength = 1 << 16;
 
-        private readonly int _capacity = Math.Max(capacity, 4);
+        private readonly int _bound = bound;
         public long[] Longs = [];
         public double[] Doubles = [];
         public int Count;
         public bool AllIntegers = true;
+
+        /// <summary>The first <paramref name="count"/> values: the array itself when it is exactly that long.</summary>
+        public static T[] Trim<T>(T[] values, int count) => values.Length == count ? values : values.AsSpan(0, count).ToArray();
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public bool Add(in PlainNumber number, ReadOnlySpan<byte> json)
@@ -151,7 +151,7 @@ internal static class PlainNumberArrayReader
 
                 if (Count == Longs.Length)
                 {
-                    Longs = Grow(Longs, Count, _capacity);
+                    Longs = Grow(Longs, Count);
                 }
 
                 Longs[Count++] = value;
@@ -165,44 +165,25 @@ internal static class PlainNumberArrayReader
 
             if (Count == Doubles.Length)
             {
-                Doubles = Grow(Doubles, Count, _capacity);
+                Doubles = Grow(Doubles, Count);
             }
 
             return number.TryGetDouble(json, out Doubles[Count++]);
         }
 
-        public void ReturnScratch()
+        private readonly T[] Grow<T>(T[] current, int count)
         {
-            if (Longs.Length > 0)
-            {
-                ArrayPool<long>.Shared.Return(Longs);
-            }
-
-            if (Doubles.Length > 0)
-            {
-                ArrayPool<double>.Shared.Return(Doubles);
-            }
-
-            Longs = [];
-            Doubles = [];
-        }
-
-        private static T[] Grow<T>(T[] current, int count, int capacity)
-        {
-            var next = ArrayPool<T>.Shared.Rent(Math.Max(capacity, current.Length * 2));
+            // Every element up to Count is written before it is read, and Trim copies out only those.
+            var next = GC.AllocateUninitializedArray<T>(Math.Max(count + 1, Math.Min(_bound, Math.Max(count * 2, MaxFirstLength))));
             current.AsSpan(0, count).CopyTo(next);
-            if (current.Length > 0)
-            {
-                ArrayPool<T>.Shared.Return(current);
-            }
-
             return next;
         }
 
         private bool SwitchToDoubles()
         {
             AllIntegers = false;
-            Doubles = ArrayPool<double>.Shared.Rent(Math.Max(_capacity, Count));
+            Doubles = Count == 0 ? [] : GC.AllocateUninitializedArray<double>(Longs.Length);
+
             for (var i = 0; i < Count; i++)
             {
                 // Integers beyond 2^53 would round; the general reader decides what they become.

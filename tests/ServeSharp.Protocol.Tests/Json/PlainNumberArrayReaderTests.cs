@@ -176,6 +176,37 @@ public sealed class PlainNumberArrayReaderTests
         Assert.Equal(4999.5, data[^1]);
     }
 
+    [Fact]
+    public void V1_PastTheFirstAllocation_GrowsAndKeepsEveryNumber()
+    {
+        // 70,000 integers (the first array holds 65,536), then a fraction that turns them all into doubles.
+        var json = "[" + string.Join(",", Enumerable.Range(0, 70_000).Select(i => i.ToString(Invariant))) + ", 0.5]";
+        var result = PlainNumberArrayReader.TryReadV1(Encoding.UTF8.GetBytes(json));
+        Assert.NotNull(result);
+        Assert.Equal(TensorDataType.FP64, result.Value.DataType);
+        var data = (double[])result.Value.Data;
+        Assert.Equal(70_001, data.Length);
+        Assert.Equal(Enumerable.Range(0, 70_000).Select(i => (double)i), data[..70_000]);
+        Assert.Equal(0.5, data[^1]);
+    }
+
+    [Theory]
+    [InlineData("}")]
+    [InlineData(", \"parameters\": {\"a\": [1, 2, 3], \"b\": \"x,y,z\"}}")] // commas after the list: a shorter array
+    public void V1Prefix_WhateverFollowsTheList_ReadsTheListAlone(string rest)
+    {
+        var json = Encoding.UTF8.GetBytes("[[1.5, 2], [3, 4]]" + rest);
+        var result = PlainNumberArrayReader.TryReadV1Prefix(json, out var end);
+        Assert.NotNull(result);
+        Assert.Equal([2L, 2L], result.Value.Shape);
+        Assert.Equal([1.5, 2, 3, 4], (double[])result.Value.Data);
+        Assert.Equal(18, end);
+
+        var integers = PlainNumberArrayReader.TryReadV1Prefix(Encoding.UTF8.GetBytes("[7, 8]" + rest), out end);
+        Assert.Equal([7L, 8L], (long[])integers!.Value.Data);
+        Assert.Equal(6, end);
+    }
+
     [Theory]
     [InlineData("[9007199254740993, 0.5]")] // an integer beyond 2^53 next to a fraction: the general reader decides
     [InlineData("[[1,2],[3]]")]
