@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using ServeSharp.Abstractions;
 
 namespace ServeSharp.Runtimes.Onnx;
@@ -54,6 +55,13 @@ internal static class NumericCoercion
                 $"{destination.Length} bytes do not hold {source.ElementCount} {target.ToWireName()} values.", nameof(destination));
         }
 
+        if (target == TensorDataType.FP32 && source.DataType == TensorDataType.FP64)
+        {
+            // The usual case (V1 JSON into a float model), eight values at a time.
+            Narrow(((double[])source.Data).AsSpan(0, destination.Length / sizeof(float)), MemoryMarshal.Cast<byte, float>(destination));
+            return;
+        }
+
         var context = new Context(source.Name, modelName, target);
         switch (target)
         {
@@ -71,6 +79,26 @@ internal static class NumericCoercion
             case TensorDataType.FP32: Fill(source, MemoryMarshal.Cast<byte, float>(destination), context); break;
             case TensorDataType.FP64: Fill(source, MemoryMarshal.Cast<byte, double>(destination), context); break;
             default: throw new ArgumentOutOfRangeException(nameof(target), target, "Not a numeric datatype.");
+        }
+    }
+
+    /// <summary>Each double rounded to the nearest float (the vector conversion rounds as the scalar cast does).</summary>
+    private static void Narrow(ReadOnlySpan<double> source, Span<float> destination)
+    {
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i <= destination.Length - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                var lower = Vector256.Create(source.Slice(i, Vector256<double>.Count));
+                var upper = Vector256.Create(source.Slice(i + Vector256<double>.Count, Vector256<double>.Count));
+                Vector256.Narrow(lower, upper).CopyTo(destination[i..]);
+            }
+        }
+
+        for (; i < destination.Length; i++)
+        {
+            destination[i] = (float)source[i];
         }
     }
 
