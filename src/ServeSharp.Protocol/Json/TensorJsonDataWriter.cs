@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using ServeSharp.Abstractions;
@@ -203,6 +204,7 @@ public static class TensorJsonDataWriter
         // 20 digits and a sign.
         public static int MaxLength => 21;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static int Format(T value, Span<byte> destination)
         {
             // Class labels, counts, flags: mostly a single digit, which needs none of the general formatter's work.
