@@ -15,11 +15,7 @@ public sealed class ModelEntry
     public const string NoExplainerMessage = "Could not find explainer_host.";
 
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    // Ints per stripe: 128 bytes, so neighbouring stripes never share a cache line (or its prefetch pair).
-    private const int StripeStride = 32;
-    private static readonly int Stripes = Math.Min(Environment.ProcessorCount, 64);
-
-    private readonly int[] _inFlight = new int[(Stripes + 1) * StripeStride];
+    private readonly StripedCounter _inFlight = new();
     private int _state;
 
     internal ModelEntry(string name, ModelSource? source, long sequence, ModelState state, IModel? model, string reason)
@@ -59,9 +55,8 @@ public sealed class ModelEntry
     /// </summary>
     internal bool TryEnter(out int stripe)
     {
-        // Stripe 0 is left empty: the stripes start a whole stride into the array, away from its length field.
-        stripe = (1 + (int)((uint)Thread.GetCurrentProcessorId() % (uint)Stripes)) * StripeStride;
-        Interlocked.Increment(ref _inFlight[stripe]);
+        stripe = _inFlight.CurrentStripe;
+        _inFlight.Add(stripe, 1);
         if (State == ModelState.Ready)
         {
             return true;
@@ -78,7 +73,7 @@ public sealed class ModelEntry
         // Unloading no request enters for good, stripes only fall, and all of them reading zero means none is left.
         // The interlocked decrement orders this exit before the reads below, and DrainAsync's exchange orders the
         // state change before its own sum, so the last exit or the drain itself always sees zero.
-        Interlocked.Decrement(ref _inFlight[stripe]);
+        _inFlight.Add(stripe, -1);
         if (State == ModelState.Unloading && InFlight == 0)
         {
             _drained.TrySetResult();
@@ -98,17 +93,5 @@ public sealed class ModelEntry
     }
 
     /// <summary>Requests between <see cref="TryEnter"/> and <see cref="Exit"/> (exact once no request enters).</summary>
-    internal int InFlight
-    {
-        get
-        {
-            var sum = 0;
-            for (var stripe = StripeStride; stripe < _inFlight.Length; stripe += StripeStride)
-            {
-                sum += Volatile.Read(ref _inFlight[stripe]);
-            }
-
-            return sum;
-        }
-    }
+    internal int InFlight => (int)_inFlight.Value;
 }

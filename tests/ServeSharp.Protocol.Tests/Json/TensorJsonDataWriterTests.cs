@@ -12,14 +12,18 @@ namespace ServeSharp.Protocol.Tests.Json;
 /// </summary>
 public sealed class TensorJsonDataWriterTests
 {
+    private static readonly TensorDataType[] Integers =
+    [
+        TensorDataType.Int64, TensorDataType.Int32, TensorDataType.Int16, TensorDataType.Int8,
+        TensorDataType.UInt64, TensorDataType.UInt32, TensorDataType.UInt16, TensorDataType.UInt8,
+    ];
+
+    public static TheoryData<TensorDataType> IntegerTypes => new(Integers);
+
     public static TheoryData<TensorDataType, int> Cases()
     {
         var data = new TheoryData<TensorDataType, int>();
-        foreach (var type in new[]
-        {
-            TensorDataType.Int64, TensorDataType.Int32, TensorDataType.Int16, TensorDataType.Int8,
-            TensorDataType.UInt64, TensorDataType.UInt32, TensorDataType.UInt16, TensorDataType.UInt8,
-        })
+        foreach (var type in Integers)
         {
             // 46 longs fit the smallest scratch buffer (1 KiB), 47 do not; 2,978 fit the largest a thread keeps (64 KiB),
             // 2,979 are lent by the shared pool.
@@ -44,14 +48,7 @@ public sealed class TensorJsonDataWriterTests
     }
 
     [Theory]
-    [InlineData(TensorDataType.Int64)]
-    [InlineData(TensorDataType.Int32)]
-    [InlineData(TensorDataType.Int16)]
-    [InlineData(TensorDataType.Int8)]
-    [InlineData(TensorDataType.UInt64)]
-    [InlineData(TensorDataType.UInt32)]
-    [InlineData(TensorDataType.UInt16)]
-    [InlineData(TensorDataType.UInt8)]
+    [MemberData(nameof(IntegerTypes))]
     public void SmallIntegers_AroundTheSingleDigitFastPath_AreWrittenAsWriteNumberValueWritesThem(TensorDataType type)
     {
         decimal[] values = [0, 1, 9, 10, 11, 99, 100, 5, Max(type), Min(type)];
@@ -95,14 +92,7 @@ public sealed class TensorJsonDataWriterTests
     }
 
     [Theory]
-    [InlineData(TensorDataType.Int64)]
-    [InlineData(TensorDataType.Int32)]
-    [InlineData(TensorDataType.Int16)]
-    [InlineData(TensorDataType.Int8)]
-    [InlineData(TensorDataType.UInt64)]
-    [InlineData(TensorDataType.UInt32)]
-    [InlineData(TensorDataType.UInt16)]
-    [InlineData(TensorDataType.UInt8)]
+    [MemberData(nameof(IntegerTypes))]
     public void IntegerScalars_AreWrittenAsWriteNumberValueWritesThem(TensorDataType type)
     {
         // The type's two extremes, each as a tensor of shape [].
