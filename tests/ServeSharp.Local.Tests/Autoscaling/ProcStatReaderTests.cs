@@ -55,31 +55,45 @@ public sealed class ProcStatReaderTests : IDisposable
     }
 
     [Fact]
-    public void RealProc_ThisProcessIsResident_AndGrowsWhenItTouchesMemory()
+    public void RealProc_ThisProcessIsResident()
     {
         var reader = new ProcStatReader();
-        var before = reader.TreeResidentBytes(Environment.ProcessId, reader.Snapshot());
-        Assert.True(before > 1 << 20, $"resident bytes {before}");
+        var resident = reader.TreeResidentBytes(Environment.ProcessId, reader.Snapshot());
+        Assert.True(resident > 1 << 20, $"resident bytes {resident}");
+    }
 
-        // Touch 64 MiB of fresh pages: resident memory must grow by most of it (a reader of the wrong field does not).
-        // Native memory, because glibc maps a block this large afresh, where the GC's pinned heap may reuse pages that
-        // are already resident (the growth then fell short once).
-        const int size = 64 << 20;
-        var block = System.Runtime.InteropServices.Marshal.AllocHGlobal(size);
+    [Fact]
+    public async Task RealProc_AProcessHoldingMemory_IsResidentByAboutThatMuchMore()
+    {
+        // Child processes of their own, one holding 32 MiB in a shell variable: measuring this process instead let the
+        // tests running beside it (the GC giving memory back) shrink it by more than the test grew it.
+        using var idle = StartShell("echo ready; exec sleep 60");
+        using var holding = StartShell("x=$(head -c 33554432 /dev/zero | tr '\\0' a); echo ready; sleep 60");
         try
         {
-            for (var i = 0; i < size; i += 4096)
-            {
-                System.Runtime.InteropServices.Marshal.WriteByte(block, i, 1);
-            }
+            Assert.Equal("ready", await idle.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30)));
+            Assert.Equal("ready", await holding.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30)));
 
-            var after = reader.TreeResidentBytes(Environment.ProcessId, reader.Snapshot());
-            Assert.True(after - before > 48 << 20, $"resident bytes {before} -> {after}");
+            var reader = new ProcStatReader();
+            var snapshot = reader.Snapshot();
+            var idleBytes = reader.TreeResidentBytes(idle.Id, snapshot);
+            var holdingBytes = reader.TreeResidentBytes(holding.Id, snapshot);
+            Assert.True(idleBytes is > 0 and < 16 << 20, $"idle shell resident bytes {idleBytes}");
+            Assert.True(holdingBytes - idleBytes > 24 << 20, $"resident bytes {idleBytes} (idle) and {holdingBytes} (holding 32 MiB)");
         }
         finally
         {
-            System.Runtime.InteropServices.Marshal.FreeHGlobal(block);
+            idle.Kill(entireProcessTree: true);
+            holding.Kill(entireProcessTree: true);
         }
+    }
+
+    private static Process StartShell(string script)
+    {
+        var start = new ProcessStartInfo("/bin/sh") { RedirectStandardOutput = true };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add(script);
+        return Process.Start(start)!;
     }
 
     [Fact]
