@@ -1,4 +1,4 @@
-using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Unicode;
@@ -140,8 +140,8 @@ internal static class ModelInferCallDecoder
                 3 => TryLongs(payload, out var v) ? new ModelInferCallContents { Int64 = v } : null,
                 4 => TryVarints(payload, out var v) ? new ModelInferCallContents { UInt = Array.ConvertAll(v, x => (uint)x) } : null,
                 5 => TryVarints(payload, out var v) ? new ModelInferCallContents { UInt64 = v } : null,
-                6 => payload.Length % 4 == 0 ? new ModelInferCallContents { Fp32 = Fixed32(payload) } : null,
-                7 => payload.Length % 8 == 0 ? new ModelInferCallContents { Fp64 = Fixed64(payload) } : null,
+                6 => payload.Length % 4 == 0 ? new ModelInferCallContents { Fp32 = Fixed<float>(payload) } : null,
+                7 => payload.Length % 8 == 0 ? new ModelInferCallContents { Fp64 = Fixed<double>(payload) } : null,
                 _ => null,
             };
             if (contents is null)
@@ -153,36 +153,19 @@ internal static class ModelInferCallDecoder
         return bytes is not null ? new ModelInferCallContents { Bytes = [.. bytes] } : contents ?? ModelInferCallContents.None;
     }
 
-    // Packed fixed-width fields are little-endian IEEE values: on a little-endian machine, the bytes of the array.
-    private static float[] Fixed32(ReadOnlySpan<byte> payload)
+    // Packed fixed-width fields (fp32, fp64) are little-endian IEEE values: on a little-endian machine, the bytes of
+    // the array; elsewhere each value's bytes are reversed. The caller checked that the length is a whole number of them.
+    private static T[] Fixed<T>(ReadOnlySpan<byte> payload)
+        where T : unmanaged
     {
-        var values = new float[payload.Length / 4];
-        if (BitConverter.IsLittleEndian)
+        var values = MemoryMarshal.Cast<byte, T>(payload).ToArray();
+        if (!BitConverter.IsLittleEndian)
         {
-            payload.CopyTo(MemoryMarshal.AsBytes(values.AsSpan()));
-            return values;
-        }
-
-        for (var i = 0; i < values.Length; i++)
-        {
-            values[i] = BinaryPrimitives.ReadSingleLittleEndian(payload[(i * 4)..]);
-        }
-
-        return values;
-    }
-
-    private static double[] Fixed64(ReadOnlySpan<byte> payload)
-    {
-        var values = new double[payload.Length / 8];
-        if (BitConverter.IsLittleEndian)
-        {
-            payload.CopyTo(MemoryMarshal.AsBytes(values.AsSpan()));
-            return values;
-        }
-
-        for (var i = 0; i < values.Length; i++)
-        {
-            values[i] = BinaryPrimitives.ReadDoubleLittleEndian(payload[(i * 8)..]);
+            var bytes = MemoryMarshal.AsBytes(values.AsSpan());
+            for (var i = 0; i < bytes.Length; i += Unsafe.SizeOf<T>())
+            {
+                bytes.Slice(i, Unsafe.SizeOf<T>()).Reverse();
+            }
         }
 
         return values;
