@@ -30,7 +30,7 @@ public static class ModelInferMarshallers
     {
         ArgumentNullException.ThrowIfNull(context);
         var payload = context.PayloadAsReadOnlySequence();
-        return Decode(payload) ?? new ModelInferCall(Wire.ModelInferRequest.Parser.ParseFrom(payload));
+        return TryDecode(payload) ?? new ModelInferCall(Wire.ModelInferRequest.Parser.ParseFrom(payload));
     }
 
     /// <summary>Writes an answer: directly when it holds an encodable response, else the generated message.</summary>
@@ -55,7 +55,11 @@ public static class ModelInferMarshallers
         context.Complete();
     }
 
-    private static ModelInferCall? Decode(ReadOnlySequence<byte> payload)
+    /// <summary>
+    /// Reads a request message the way <see cref="ModelInferCallDecoder"/> can (the usual request: typed contents, no
+    /// parameters or requested outputs); null for anything that needs the generated parser, or that is malformed.
+    /// </summary>
+    public static ModelInferCall? TryDecode(ReadOnlySequence<byte> payload)
     {
         if (payload.IsSingleSegment)
         {
@@ -76,6 +80,27 @@ public static class ModelInferMarshallers
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>The size of <paramref name="reply"/>'s message on the wire (without gRPC's 5-byte message prefix).</summary>
+    public static int GetMessageSize(ModelInferReply reply)
+    {
+        ArgumentNullException.ThrowIfNull(reply);
+        return reply.Response is null ? reply.Message!.CalculateSize() : reply.Size;
+    }
+
+    /// <summary>Writes <paramref name="reply"/>'s message: exactly <see cref="GetMessageSize"/> bytes.</summary>
+    public static void WriteMessage(ModelInferReply reply, Span<byte> destination)
+    {
+        ArgumentNullException.ThrowIfNull(reply);
+        if (reply.Response is { } response)
+        {
+            ModelInferReplyEncoder.Write(response, destination);
+        }
+        else
+        {
+            Google.Protobuf.MessageExtensions.WriteTo(reply.Message!, destination);
         }
     }
 

@@ -30,7 +30,7 @@ internal sealed class GrpcCallGuard(ServerMetrics metrics, ILogger<GrpcCallGuard
         try
         {
             var response = await call(state, context).ConfigureAwait(false);
-            _succeeded.Increment();
+            CountSucceeded();
             return response;
         }
         catch (Exception e)
@@ -46,7 +46,7 @@ internal sealed class GrpcCallGuard(ServerMetrics metrics, ILogger<GrpcCallGuard
         try
         {
             await call(state, context).ConfigureAwait(false);
-            _succeeded.Increment();
+            CountSucceeded();
         }
         catch (Exception e)
         {
@@ -59,28 +59,42 @@ internal sealed class GrpcCallGuard(ServerMetrics metrics, ILogger<GrpcCallGuard
     // value, so the last value is the one echoed either way.
     private static void EchoRequestId(ServerCallContext context)
     {
-        if (context.GetHttpContext().Request.Headers.TryGetValue(RequestIdHeader, out var values) && values.Count > 0
-            && values[values.Count - 1] is { } id)
+        if (RequestId(context.GetHttpContext().Request) is { } id)
         {
             context.ResponseTrailers.Add(RequestIdHeader, id);
         }
     }
 
-    private RpcException Translate(Exception exception, ServerCallContext context)
+    /// <summary>The call's <c>x-request-id</c> (the last one, when repeated), echoed in the trailers; null when absent.</summary>
+    internal static string? RequestId(HttpRequest request) =>
+        request.Headers.TryGetValue(RequestIdHeader, out var values) && values.Count > 0 ? values[values.Count - 1] : null;
+
+    /// <summary>Counts a call that ended with <c>OK</c>.</summary>
+    internal void CountSucceeded() => _succeeded.Increment();
+
+    /// <summary>
+    /// The status a failed call ends with: <see cref="InferenceException"/>s by <see cref="ErrorStatusTable"/>, a
+    /// cancelled call <c>CANCELLED</c>, anything unexpected <c>INTERNAL</c> (logged, without its stack trace on the
+    /// wire). The call is counted under that status.
+    /// </summary>
+    internal Status ToStatus(Exception exception, string method, CancellationToken callCancelled)
     {
         var status = exception switch
         {
             RpcException rpc => rpc.Status,
             InferenceException e => new Status(ErrorStatusTable.ToGrpcStatus(e.Kind), e.Message),
-            OperationCanceledException when context.CancellationToken.IsCancellationRequested => new Status(StatusCode.Cancelled, "The call was cancelled."),
+            OperationCanceledException when callCancelled.IsCancellationRequested => new Status(StatusCode.Cancelled, "The call was cancelled."),
             _ => new Status(StatusCode.Internal, ErrorStatusTable.DescribeUnexpected(exception)),
         };
         if (exception is not (RpcException or InferenceException or OperationCanceledException))
         {
-            ServerLog.UnhandledError(logger, context.Method, exception);
+            ServerLog.UnhandledError(logger, method, exception);
         }
 
         metrics.CountRequest("grpc", status.StatusCode.ToString());
-        return new RpcException(status);
+        return status;
     }
+
+    private RpcException Translate(Exception exception, ServerCallContext context) =>
+        new(ToStatus(exception, context.Method, context.CancellationToken));
 }

@@ -98,11 +98,19 @@ internal sealed class InferenceGrpcService(DataPlane dataPlane, GrpcCallGuard gu
         }
     }
 
-    private static async Task<ModelInferReply> InferAsync(DataPlane dataPlane, ModelInferCall request, ServerCallContext context)
+    private static Task<ModelInferReply> InferAsync(DataPlane dataPlane, ModelInferCall request, ServerCallContext context) =>
+        InferAsync(dataPlane, request, new MetadataView(context), context.CancellationToken);
+
+    /// <summary>
+    /// Answers one <c>ModelInfer</c> call: what this service's method does, and <see cref="ModelInferFastPath"/> for the
+    /// calls it takes. <paramref name="metadata"/> becomes the request's headers.
+    /// </summary>
+    internal static async Task<ModelInferReply> InferAsync(
+        DataPlane dataPlane, ModelInferCall request, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken)
     {
         dataPlane.EnsureModelReady(request.ModelName);
-        var inferenceRequest = GrpcRequestConverter.ToInferenceRequest(request, new MetadataView(context));
-        var response = await dataPlane.InferAsync(inferenceRequest, context.CancellationToken).ConfigureAwait(false);
+        var inferenceRequest = GrpcRequestConverter.ToInferenceRequest(request, metadata);
+        var response = await dataPlane.InferAsync(inferenceRequest, cancellationToken).ConfigureAwait(false);
         return ModelInferReply.Create(response, request.UsedRawContents);
     }
 

@@ -133,6 +133,7 @@ public sealed class ModelServer : IAsyncDisposable
         services.AddSingleton<DataPlane>();
         services.AddSingleton<RestHandler>();
         services.AddSingleton<GrpcCallGuard>();
+        services.AddSingleton<ModelInferFastPath>();
         services.AddSingleton<InferenceGrpcService>();
         if (options.HandoffSocket is not null)
         {
@@ -176,7 +177,8 @@ public sealed class ModelServer : IAsyncDisposable
     }
 
     /// <summary>
-    /// REST first (its own routing), then gRPC through endpoint routing. Done when starting, after the model loads have
+    /// The usual ModelInfer call first (<see cref="ModelInferFastPath"/>), then REST (its own routing), then gRPC through
+    /// endpoint routing. Done when starting, after the model loads have
     /// begun, so that they overlap with it.
     /// </summary>
     private void ConfigurePipeline()
@@ -186,6 +188,7 @@ public sealed class ModelServer : IAsyncDisposable
             _app.Use(_app.Services.GetRequiredService<HandoffRequestMiddleware>().InvokeAsync);
         }
 
+        _app.Use(_app.Services.GetRequiredService<ModelInferFastPath>().InvokeAsync);
         _app.Use(_app.Services.GetRequiredService<RestHandler>().InvokeAsync);
         _app.UseRouting();
         _app.MapGrpcService<InferenceGrpcService>();

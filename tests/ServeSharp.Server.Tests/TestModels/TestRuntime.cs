@@ -4,7 +4,7 @@ namespace ServeSharp.Server.Tests.TestModels;
 
 /// <summary>
 /// Format <c>test</c>: a directory with a file <c>model.test</c> whose text names the model kind (<c>echo</c>,
-/// <c>sum</c>, <c>explain</c>, <c>fp16</c>, <c>fail</c>); <c>broken</c> fails to load with a ModelLoadException.
+/// <c>sum</c>, <c>explain</c>, <c>fp16</c>, <c>fail</c>, <c>headers</c>); <c>broken</c> fails to load with a ModelLoadException.
 /// </summary>
 internal sealed class TestRuntime : IModelRuntime
 {
@@ -33,6 +33,7 @@ internal sealed class TestRuntime : IModelRuntime
             "explain" => new ExplainableEchoModel(context.Name),
             "fp16" => new Fp16OutputModel(context.Name),
             "fail" => new FailingModel(context.Name),
+            "headers" => new HeadersModel(context.Name),
             _ => throw new ModelLoadException($"{path}: unknown test model kind '{kind}'."),
         };
     }
