@@ -84,8 +84,14 @@ internal sealed class ModelInferFastPath(DataPlane dataPlane, GrpcCallGuard guar
             return null;
         }
 
-        Span<byte> prefix = stackalloc byte[PrefixLength];
-        body.Slice(0, PrefixLength).CopyTo(prefix);
+        ReadOnlySpan<byte> prefix = body.FirstSpan;
+        if (prefix.Length < PrefixLength)
+        {
+            Span<byte> copy = new byte[PrefixLength];
+            body.Slice(0, PrefixLength).CopyTo(copy);
+            prefix = copy;
+        }
+
         var length = BinaryPrimitives.ReadUInt32BigEndian(prefix[1..]);
         return prefix[0] == 0 && length == body.Length - PrefixLength && length <= options.GrpcMaxReceiveMessageSize
             ? ModelInferMarshallers.TryDecode(body.Slice(PrefixLength))
