@@ -180,6 +180,24 @@ public sealed class ModelInferFastPathTests : IAsyncLifetime
         Assert.Equal([1f, 2f, 3f, 4f], answer.Response!.Outputs[0].Contents.Fp32Contents);
     }
 
+    [Fact]
+    public async Task MessageOverTheReceiveLimit_IsTheServicesResourceExhausted()
+    {
+        await using var server = await ServerFixture.StartServerAsync(o =>
+        {
+            o.ModelRepositoryRoot = _root;
+            o.GrpcMaxReceiveMessageSize = 64;
+        });
+        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{server.GrpcPort}");
+        var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
+        var request = Request("echo", "FP32", [1, 32], c => c.Fp32Contents.Add(new float[32])); // 128 bytes of contents
+        var fast = await Assert.ThrowsAsync<RpcException>(async () => await client.ModelInferAsync(request));
+        var service = await Assert.ThrowsAsync<RpcException>(async () => await client.ModelInferAsync(request, deadline: DateTime.UtcNow.AddMinutes(5)));
+        Assert.Equal(StatusCode.ResourceExhausted, fast.StatusCode);
+        Assert.Equal(service.StatusCode, fast.StatusCode);
+        Assert.Equal(service.Status.Detail, fast.Status.Detail);
+    }
+
     [Theory]
     [InlineData("echo", "wire-5")]
     [InlineData("nope", "wire-6")]
