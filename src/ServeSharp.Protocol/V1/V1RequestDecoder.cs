@@ -111,6 +111,11 @@ public static class V1RequestDecoder
     /// </summary>
     private static (int Start, int Length, string Key, Tensor? Tensor) FindInstances(ReadOnlySpan<byte> body, bool jump)
     {
+        if (jump && TryReadSingleList(body) is { } single)
+        {
+            return single;
+        }
+
         var reader = new Utf8JsonReader(body, JsonWriterSettings.ReaderOptions);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
@@ -171,5 +176,68 @@ public static class V1RequestDecoder
 
         throw InferenceException.InvalidInput(
             "Unrecognized request format: the body has neither \"instances\" nor \"inputs\" (expected e.g. {\"instances\": [[1.0, 2.0]]}).");
+    }
+
+    /// <summary>
+    /// The body almost every client sends — exactly <c>{"instances": [...]}</c> or <c>{"inputs": [...]}</c> of plain
+    /// numbers, whitespace allowed around the tokens, the key unescaped — read without a JSON reader: the list by the
+    /// same <see cref="PlainNumberArrayReader.TryReadV1Prefix"/> the reader's path uses, so the tensor is the same.
+    /// Null for any other body, which the reader's path then decodes (or rejects) as before.
+    /// </summary>
+    private static (int Start, int Length, string Key, Tensor? Tensor)? TryReadSingleList(ReadOnlySpan<byte> body)
+    {
+        var i = SkipWhitespace(body, 0);
+        if (i >= body.Length || body[i] != (byte)'{')
+        {
+            return null;
+        }
+
+        i = SkipWhitespace(body, i + 1);
+        string key;
+        if (body[i..].StartsWith("\"instances\""u8))
+        {
+            key = "instances";
+            i += "\"instances\"".Length;
+        }
+        else if (body[i..].StartsWith("\"inputs\""u8))
+        {
+            key = "inputs";
+            i += "\"inputs\"".Length;
+        }
+        else
+        {
+            return null;
+        }
+
+        i = SkipWhitespace(body, i);
+        if (i >= body.Length || body[i] != (byte)':')
+        {
+            return null;
+        }
+
+        var start = SkipWhitespace(body, i + 1);
+        if (start >= body.Length || body[start] != (byte)'['
+            || PlainNumberArrayReader.TryReadV1Prefix(body[start..], out var end) is not var (shape, dataType, data))
+        {
+            return null;
+        }
+
+        i = SkipWhitespace(body, start + end);
+        if (i >= body.Length || body[i] != (byte)'}' || SkipWhitespace(body, i + 1) != body.Length)
+        {
+            return null;
+        }
+
+        return (start, end, key, new Tensor(InputName, dataType, shape, data));
+    }
+
+    private static int SkipWhitespace(ReadOnlySpan<byte> body, int i)
+    {
+        while (i < body.Length && body[i] is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r')
+        {
+            i++;
+        }
+
+        return i;
     }
 }

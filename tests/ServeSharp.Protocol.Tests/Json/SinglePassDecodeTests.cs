@@ -41,6 +41,22 @@ public sealed class SinglePassDecodeTests
         """{"instances":[9007199254740993,0.5]}""",
         """{"instances":[[1,2]],"x":{"y":[[[[1]]]]},"z":null}""",
         """[1,2]""",
+        // The single-list body (read without the JSON reader) and its near misses.
+        """{"inputs":[[1,2],[3,4]]}""",
+        "\t{\"instances\":[1]}\r\n",
+        """{ "instances" : [ 1.5 , -2 ] }""",
+        """{"instances":[1]} }""",
+        """{"instances":[1]}}""",
+        """{"instances" [1]}""",
+        """{"instances":}""",
+        """{"\u0069nstances":[1,2]}""",
+        """{"instancesx":[1]}""",
+        """{"instances":["a"]}""",
+        """{"instances":[1,2]}\u0000""",
+        """{"instances":[1,2] ,}""",
+        """{"instances":[[1],[2,3]]}""",
+        """{"instances":-1}""",
+        """{"instances":[01]}""",
     };
 
     public static TheoryData<string> V2Bodies => new()
@@ -127,10 +143,13 @@ public sealed class SinglePassDecodeTests
                 () => V2RequestDecoder.Decode(Encoding.UTF8.GetBytes(body), null, "m", null, jump: false),
                 () => V2RequestDecoder.Decode(Encoding.UTF8.GetBytes(body), null, "m"),
                 () => V2RequestDecoder.Decode(Encoding.UTF8.GetBytes(body), null, "m", null, jump: true));
-            AssertSameOutcome(
-                () => V1RequestDecoder.DecodeJson(Encoding.UTF8.GetBytes(v1), "m", null, jump: false),
-                () => V1RequestDecoder.Decode(Encoding.UTF8.GetBytes(v1), "m"),
-                () => V1RequestDecoder.DecodeJson(Encoding.UTF8.GetBytes(v1), "m", null, jump: true));
+            foreach (var json in new[] { v1, $$"""{"instances":{{data}}}""" })
+            {
+                AssertSameOutcome(
+                    () => V1RequestDecoder.DecodeJson(Encoding.UTF8.GetBytes(json), "m", null, jump: false),
+                    () => V1RequestDecoder.Decode(Encoding.UTF8.GetBytes(json), "m"),
+                    () => V1RequestDecoder.DecodeJson(Encoding.UTF8.GetBytes(json), "m", null, jump: true));
+            }
         }
     }
 
