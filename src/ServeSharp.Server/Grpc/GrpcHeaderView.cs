@@ -1,4 +1,3 @@
-using System.Collections;
 using System.Collections.Frozen;
 using System.Diagnostics.CodeAnalysis;
 using Microsoft.AspNetCore.Http;
@@ -12,28 +11,18 @@ namespace ServeSharp.Server.Grpc;
 /// <c>te</c>, encodings, timeout, host) and binary (<c>-bin</c>) entries; keys are lower case, a repeated header gives
 /// one entry per value, and a lookup finds the last one.
 /// </summary>
-internal sealed class GrpcHeaderView(IHeaderDictionary headers) : IReadOnlyDictionary<string, string>
+internal sealed class GrpcHeaderView(IHeaderDictionary headers) : ReadOnlyHeaderMap
 {
     private static readonly FrozenSet<string> TransportHeaders = new[]
     {
         "content-type", "te", "host", "accept-encoding", "grpc-encoding", "grpc-accept-encoding", "grpc-timeout",
     }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
 
-    private IEnumerable<KeyValuePair<string, string>> Entries =>
+    protected override IEnumerable<KeyValuePair<string, string>> Entries =>
         headers.Where(h => IsText(h.Key))
             .SelectMany(h => h.Value.Select(v => new KeyValuePair<string, string>(h.Key.ToLowerInvariant(), v ?? string.Empty)));
 
-    public int Count => Entries.Count();
-
-    public IEnumerable<string> Keys => Entries.Select(e => e.Key);
-
-    public IEnumerable<string> Values => Entries.Select(e => e.Value);
-
-    public string this[string key] => TryGetValue(key, out var value) ? value : throw new KeyNotFoundException(key);
-
-    public bool ContainsKey(string key) => TryGetValue(key, out _);
-
-    public bool TryGetValue(string key, [MaybeNullWhen(false)] out string value)
+    public override bool TryGetValue(string key, [MaybeNullWhen(false)] out string value)
     {
         if (IsText(key) && headers.TryGetValue(key, out var values) && values.Count > 0)
         {
@@ -44,10 +33,6 @@ internal sealed class GrpcHeaderView(IHeaderDictionary headers) : IReadOnlyDicti
         value = null;
         return false;
     }
-
-    public IEnumerator<KeyValuePair<string, string>> GetEnumerator() => Entries.GetEnumerator();
-
-    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
     private static bool IsText(string key) =>
         !key.StartsWith(':') && !key.EndsWith("-bin", StringComparison.OrdinalIgnoreCase) && !TransportHeaders.Contains(key);
