@@ -38,12 +38,12 @@ public static class ModelInferMarshallers
     {
         ArgumentNullException.ThrowIfNull(reply);
         ArgumentNullException.ThrowIfNull(context);
-        if (reply.Response is { } response)
+        if (reply.Response is not null)
         {
             var size = reply.Size;
             context.SetPayloadLength(size);
             var writer = context.GetBufferWriter();
-            ModelInferReplyEncoder.Write(response, writer.GetSpan(size)[..size]);
+            WriteMessage(reply, writer.GetSpan(size)[..size]);
             writer.Advance(size);
             context.Complete();
             return;

@@ -274,7 +274,7 @@ internal static class PlainNumberArrayScanner
     /// <summary>The index of the first byte at or after <paramref name="i"/> that is not JSON whitespace.</summary>
     /// <remarks>Inlined with its first test up front: between numbers there is usually no whitespace at all.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int SkipWhitespace(ReadOnlySpan<byte> json, int i)
+    internal static int SkipWhitespace(ReadOnlySpan<byte> json, int i)
     {
         if ((uint)i < (uint)json.Length && json[i] > (byte)' ')
         {

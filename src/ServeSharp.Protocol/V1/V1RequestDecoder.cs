@@ -186,13 +186,13 @@ public static class V1RequestDecoder
     /// </summary>
     private static (int Start, int Length, string Key, Tensor? Tensor)? TryReadSingleList(ReadOnlySpan<byte> body)
     {
-        var i = SkipWhitespace(body, 0);
+        var i = PlainNumberArrayScanner.SkipWhitespace(body, 0);
         if (i >= body.Length || body[i] != (byte)'{')
         {
             return null;
         }
 
-        i = SkipWhitespace(body, i + 1);
+        i = PlainNumberArrayScanner.SkipWhitespace(body, i + 1);
         string key;
         if (body[i..].StartsWith("\"instances\""u8))
         {
@@ -209,35 +209,25 @@ public static class V1RequestDecoder
             return null;
         }
 
-        i = SkipWhitespace(body, i);
+        i = PlainNumberArrayScanner.SkipWhitespace(body, i);
         if (i >= body.Length || body[i] != (byte)':')
         {
             return null;
         }
 
-        var start = SkipWhitespace(body, i + 1);
+        var start = PlainNumberArrayScanner.SkipWhitespace(body, i + 1);
         if (start >= body.Length || body[start] != (byte)'['
             || PlainNumberArrayReader.TryReadV1Prefix(body[start..], out var end) is not var (shape, dataType, data))
         {
             return null;
         }
 
-        i = SkipWhitespace(body, start + end);
-        if (i >= body.Length || body[i] != (byte)'}' || SkipWhitespace(body, i + 1) != body.Length)
+        i = PlainNumberArrayScanner.SkipWhitespace(body, start + end);
+        if (i >= body.Length || body[i] != (byte)'}' || PlainNumberArrayScanner.SkipWhitespace(body, i + 1) != body.Length)
         {
             return null;
         }
 
         return (start, end, key, new Tensor(InputName, dataType, shape, data));
-    }
-
-    private static int SkipWhitespace(ReadOnlySpan<byte> body, int i)
-    {
-        while (i < body.Length && body[i] is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r')
-        {
-            i++;
-        }
-
-        return i;
     }
 }

@@ -17,7 +17,8 @@ namespace ServeSharp.Server.Grpc;
 /// </summary>
 internal sealed class GrpcCallGuard(ServerMetrics metrics, ILogger<GrpcCallGuard> logger)
 {
-    private const string RequestIdHeader = "x-request-id";
+    /// <summary>The request id header, echoed in the trailers.</summary>
+    internal const string RequestIdHeader = "x-request-id";
 
     // Kept: counting through the metrics hashes both label strings on every call.
     private readonly StripedCounter _succeeded = metrics.RequestCounter("grpc", nameof(StatusCode.OK));

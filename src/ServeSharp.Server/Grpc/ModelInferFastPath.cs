@@ -26,7 +26,6 @@ internal sealed class ModelInferFastPath(DataPlane dataPlane, GrpcCallGuard guar
 
     private const string Method = "/inference.GRPCInferenceService/ModelInfer";
     private const string GrpcContentType = "application/grpc";
-    private const string RequestIdHeader = "x-request-id";
     private const int PrefixLength = 5;
 
     public Task InvokeAsync(HttpContext context, RequestDelegate next) =>
@@ -131,7 +130,7 @@ internal sealed class ModelInferFastPath(DataPlane dataPlane, GrpcCallGuard guar
         writer.Advance(PrefixLength + size);
         if (requestId is not null)
         {
-            response.AppendTrailer(RequestIdHeader, requestId);
+            response.AppendTrailer(GrpcCallGuard.RequestIdHeader, requestId);
         }
 
         // Not flushed: Kestrel sends the headers, the message and the trailers together when the call returns.
@@ -144,7 +143,7 @@ internal sealed class ModelInferFastPath(DataPlane dataPlane, GrpcCallGuard guar
         response.ContentType = GrpcContentType; // Kestrel adds content-length: 0, as Grpc.AspNetCore's answer has
         if (requestId is not null)
         {
-            response.Headers[RequestIdHeader] = requestId;
+            response.Headers[GrpcCallGuard.RequestIdHeader] = requestId;
         }
 
         response.Headers["grpc-status"] = ((int)status.StatusCode).ToString(CultureInfo.InvariantCulture);
