@@ -4,13 +4,13 @@ namespace ServeSharp.Server;
 
 /// <summary>
 /// Random (version 4) UUID strings for V2 response ids, as <c>Guid.NewGuid().ToString()</c> formats them. Each
-/// thread takes its bytes from a buffer refilled by the cryptographic generator 64 UUIDs at a time: on Linux
+/// thread takes its bytes from a buffer refilled by the cryptographic generator 256 UUIDs at a time: on Linux
 /// <c>Guid.NewGuid</c> makes a system call per id, which cost several percent of a small model's request.
 /// </summary>
 internal static class RandomUuid
 {
     private const int UuidSize = 16;
-    private const int BufferSize = 64 * UuidSize;
+    private const int BufferSize = 256 * UuidSize;
 
     [ThreadStatic]
     private static byte[]? t_buffer;

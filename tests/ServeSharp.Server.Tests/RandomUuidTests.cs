@@ -9,8 +9,8 @@ public sealed partial class RandomUuidTests
     [Fact]
     public void NewString_IsAVersion4UuidInGuidDFormat()
     {
-        // More than one buffer's worth, so the refill is exercised too.
-        for (var i = 0; i < 200; i++)
+        // More than one buffer's worth (256 ids), so the refill is exercised too.
+        for (var i = 0; i < 600; i++)
         {
             var text = RandomUuid.NewString();
             Assert.Matches(UuidV4(), text);
@@ -39,7 +39,7 @@ public sealed partial class RandomUuidTests
         // A fixed or zeroed part of the buffer would leave some position constant over many ids.
         var first = RandomUuid.NewString();
         var varies = new bool[first.Length];
-        for (var i = 0; i < 300; i++)
+        for (var i = 0; i < 600; i++)
         {
             var next = RandomUuid.NewString();
             for (var c = 0; c < next.Length; c++)
