@@ -92,7 +92,7 @@ public sealed class LocalPlatform : IAsyncDisposable
         _autoscaler.Start();
         _downloader = new ModelDownloader(new StorageOptions(), StorageEnvironment.FromProcess(), loggerFactory, time);
         var reconciler = new Reconciling.InferenceServiceReconciler(
-            _store, supervisor, ingress.Router, _autoscaler, _downloader, options, time, loggerFactory.CreateLogger<Reconciling.InferenceServiceReconciler>());
+            _store, supervisor, ingress.Router, ingress, _autoscaler, _downloader, options, time, loggerFactory.CreateLogger<Reconciling.InferenceServiceReconciler>());
         _owned.Add(reconciler);
 
         // Content root = install folder and no config-file watching: watching the working directory recursively is slow.

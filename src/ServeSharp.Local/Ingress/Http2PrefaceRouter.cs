@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace ServeSharp.Local.Ingress;
 
@@ -13,6 +14,29 @@ namespace ServeSharp.Local.Ingress;
 internal static class Http2PrefaceRouter
 {
     private static ReadOnlySpan<byte> Preface => "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"u8;
+
+    /// <summary>
+    /// Listens on <paramref name="endpoint"/> for HTTP/1.1 and h2c: an HTTP/2-only pipeline on an internal loopback
+    /// port takes the connections that open with the HTTP/2 preface. Returns the public endpoint's options (its
+    /// <see cref="ListenOptions.IPEndPoint"/> holds the bound port once Kestrel has started).
+    /// </summary>
+    public static ListenOptions ListenHttp1AndH2c(KestrelServerOptions kestrel, System.Net.EndPoint endpoint)
+    {
+        ConnectionDelegate? http2 = null;
+        kestrel.Listen(System.Net.IPAddress.Loopback, 0, internalEndpoint =>
+        {
+            internalEndpoint.Protocols = HttpProtocols.Http2;
+            internalEndpoint.Use(next => http2 = next);
+        });
+        ListenOptions? publicEndpoint = null;
+        kestrel.Listen(endpoint, listen =>
+        {
+            listen.Protocols = HttpProtocols.Http1;
+            listen.Use(next => connection => RouteAsync(connection, next, http2!));
+            publicEndpoint = listen;
+        });
+        return publicEndpoint!;
+    }
 
     public static async Task RouteAsync(ConnectionContext connection, ConnectionDelegate http1, ConnectionDelegate http2)
     {

@@ -51,21 +51,25 @@ public sealed class IngressProxy : IDisposable
         _logger = logger;
     }
 
-    /// <summary>Handles one request.</summary>
-    public async Task HandleAsync(HttpContext context)
+    /// <summary>Handles one request that came in on the public port: routed by host or path prefix.</summary>
+    public Task HandleAsync(HttpContext context)
     {
-        var isGrpc = context.Request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true;
         var match = _router.Match(context.Request.Host.Value ?? string.Empty, context.Request.Path);
-        if (match is null)
-        {
-            await FailAsync(
+        return match is not null
+            ? ForwardAsync(context, match)
+            : NotRoutedAsync(
                 context,
-                isGrpc,
-                StatusCodes.Status404NotFound,
-                $"no InferenceService is routed for host \"{context.Request.Host.Value}\" or path \"{context.Request.Path}\"; use the Host header of its status.url or the path /{IngressRouter.PathRoot}/{{namespace}}/{{name}}/...").ConfigureAwait(false);
-            return;
-        }
+                $"no InferenceService is routed for host \"{context.Request.Host.Value}\" or path \"{context.Request.Path}\"; use the Host header of its status.url or the path /{IngressRouter.PathRoot}/{{namespace}}/{{name}}/...");
+    }
 
+    /// <summary>Answers a request that no route takes: 404, or gRPC's UNIMPLEMENTED for a gRPC call.</summary>
+    public static Task NotRoutedAsync(HttpContext context, string message) =>
+        FailAsync(context, IsGrpc(context), StatusCodes.Status404NotFound, message);
+
+    /// <summary>Forwards a request routed to <paramref name="match"/> to a replica of one of its revisions.</summary>
+    public async Task ForwardAsync(HttpContext context, IngressMatch match)
+    {
+        var isGrpc = IsGrpc(context);
         if (match.PathPrefix.HasValue)
         {
             context.Request.PathBase = context.Request.PathBase.Add(match.PathPrefix);
@@ -125,6 +129,9 @@ public sealed class IngressProxy : IDisposable
 
     /// <inheritdoc />
     public void Dispose() => _client.Dispose();
+
+    private static bool IsGrpc(HttpContext context) =>
+        context.Request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true;
 
     private static async Task FailAsync(HttpContext context, bool isGrpc, int status, string message)
     {

@@ -51,6 +51,14 @@ public sealed class IngressRouter
         return null;
     }
 
+    /// <summary>
+    /// Routes a request that arrived on a service's own endpoint (see <see cref="ServiceEndpoint"/>) to the route
+    /// whose path name is <paramref name="pathName"/>, with the whole path forwarded; null when no such route is
+    /// served (any more) or no rule matches.
+    /// </summary>
+    public IngressMatch? MatchService(string ns, string pathName, PathString path) =>
+        _table.ByPath.TryGetValue((ns, pathName), out var route) ? MatchRule(route, PathString.Empty, path) : null;
+
     private static IngressMatch? MatchRule(IngressRoute route, PathString prefix, PathString forwardPath)
     {
         // A loop, not LINQ: no closure or enumerator per request.

@@ -11,7 +11,7 @@ namespace ServeSharp.Local.Ingress;
 /// The ingress as a running Kestrel server: one public port for HTTP/1.1 and h2c (see <see cref="Http2PrefaceRouter"/>),
 /// handled by <see cref="IngressProxy"/> over the routes in <see cref="Router"/>.
 /// </summary>
-public sealed class IngressServer : IAsyncDisposable
+public sealed class IngressServer : IServiceEndpointHost, IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ListenOptions _public;
@@ -63,22 +63,9 @@ public sealed class IngressServer : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            ConnectionDelegate? http2 = null;
-
-            // An HTTP/2-only pipeline on an internal loopback port; the public port hands h2c connections to it.
-            kestrel.Listen(System.Net.IPAddress.Loopback, 0, internalEndpoint =>
-            {
-                internalEndpoint.Protocols = HttpProtocols.Http2;
-                internalEndpoint.Use(next => http2 = next);
-            });
             // With handoff, the public port is accepted by the handoff listener (plain sockets otherwise).
             var publicAddress = new System.Net.IPEndPoint(options.ListenAddress, options.Port);
-            kestrel.Listen(options.HandoffActive ? new Handoff.IngressEndPoint(publicAddress) : publicAddress, listen =>
-            {
-                listen.Protocols = HttpProtocols.Http1;
-                listen.Use(next => connection => Http2PrefaceRouter.RouteAsync(connection, next, http2!));
-                publicEndpoint = listen;
-            });
+            publicEndpoint = Http2PrefaceRouter.ListenHttp1AndH2c(kestrel, options.HandoffActive ? new Handoff.IngressEndPoint(publicAddress) : publicAddress);
         });
 
         var app = builder.Build();
@@ -87,6 +74,10 @@ public sealed class IngressServer : IAsyncDisposable
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         return new IngressServer(app, publicEndpoint!, router);
     }
+
+    /// <inheritdoc />
+    public Task<ServiceEndpoint> StartServiceEndpointAsync(string ns, string pathName, CancellationToken cancellationToken = default) =>
+        ServiceEndpoint.StartAsync(_app.Services.GetRequiredService<IngressProxy>(), Router, ns, pathName, cancellationToken);
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

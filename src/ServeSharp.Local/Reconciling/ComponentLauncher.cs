@@ -25,6 +25,9 @@ public sealed class ComponentLauncher(LocalPlatformOptions options)
     public static readonly IReadOnlySet<string> BuiltInFormats = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "sklearn", "xgboost", "lightgbm", "onnx" };
 
     private const string ServeSharpServerType = "servesharp";
+
+    // KServe's transformer flag for how to call the predictor: --protocol before 0.11, --predictor_protocol since.
+    private static readonly string[] PredictorProtocolFlags = ["--protocol", "--predictor_protocol"];
     private readonly ContainerProcessMapper _mapper = new(options);
 
     /// <summary>The predictor of <paramref name="isvc"/>; <paramref name="stored"/> holds the runtimes in the store.</summary>
@@ -252,6 +255,37 @@ public sealed class ComponentLauncher(LocalPlatformOptions options)
         }
 
         return new ComponentLaunch(template, storageUri, scaling);
+    }
+
+    /// <summary>
+    /// Whether a transformer calls its predictor over gRPC: its container's command or arguments pass KServe's
+    /// <c>--protocol</c> (before 0.11) or <c>--predictor_protocol</c> a gRPC value such as <c>grpc-v2</c>, as one argument
+    /// (<c>--protocol=grpc-v2</c>) or two.
+    /// </summary>
+    public static bool CallsPredictorOverGrpc(TransformerSpec transformer)
+    {
+        ArgumentNullException.ThrowIfNull(transformer);
+        if (transformer.Containers?.FirstOrDefault() is not { } container)
+        {
+            return false;
+        }
+
+        var words = (container.Command ?? []).Concat(container.Args ?? []).ToList();
+        for (var i = 0; i < words.Count; i++)
+        {
+            foreach (var flag in PredictorProtocolFlags)
+            {
+                var value = words[i] == flag && i + 1 < words.Count ? words[i + 1]
+                    : words[i].StartsWith(flag + "=", StringComparison.Ordinal) ? words[i][(flag.Length + 1)..]
+                    : null;
+                if (value is not null && value.StartsWith("grpc", StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     private static string? StorageUriEnv(V1Container container) =>

@@ -41,6 +41,7 @@ public sealed partial class InferenceServiceReconciler : IAsyncDisposable
     private readonly IResourceStore _store;
     private readonly ProcessSupervisor _supervisor;
     private readonly IngressRouter _router;
+    private readonly IServiceEndpointHost _endpoints;
     private readonly RevisionAutoscaler _autoscaler;
     private readonly ModelFetcher _fetcher;
     private readonly ComponentLauncher _launcher;
@@ -49,6 +50,7 @@ public sealed partial class InferenceServiceReconciler : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Dictionary<(string Ns, string Name), ServiceState> _services = [];
+    private readonly Dictionary<(string Ns, string Name), ServiceEndpoint> _predictorEndpoints = [];
     private readonly Channel<(string Ns, string Name)> _queue = Channel.CreateUnbounded<(string, string)>();
 
     /// <summary>Creates the reconciler; <see cref="RunAsync"/> runs it.</summary>
@@ -56,6 +58,7 @@ public sealed partial class InferenceServiceReconciler : IAsyncDisposable
         IResourceStore store,
         ProcessSupervisor supervisor,
         IngressRouter router,
+        IServiceEndpointHost endpoints,
         RevisionAutoscaler autoscaler,
         ModelDownloader downloader,
         LocalPlatformOptions options,
@@ -65,6 +68,7 @@ public sealed partial class InferenceServiceReconciler : IAsyncDisposable
         _store = store;
         _supervisor = supervisor;
         _router = router;
+        _endpoints = endpoints;
         _autoscaler = autoscaler;
         _fetcher = new ModelFetcher(downloader, options.ModelDirectory, time, logger);
         _launcher = new ComponentLauncher(options);
@@ -115,6 +119,12 @@ public sealed partial class InferenceServiceReconciler : IAsyncDisposable
 
         _fetcher.Dispose();
         await _supervisor.DisposeAsync().ConfigureAwait(false);
+        foreach (var endpoint in _predictorEndpoints.Values)
+        {
+            await endpoint.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _predictorEndpoints.Clear();
         _stopping.Dispose();
     }
 
@@ -196,7 +206,7 @@ public sealed partial class InferenceServiceReconciler : IAsyncDisposable
         if (!state.Restored)
         {
             state.Restored = true;
-            Restore(ns, name, isvc, state, runtimes);
+            await RestoreAsync(ns, name, isvc, state, runtimes, cancellationToken).ConfigureAwait(false);
         }
 
         var tagged = isvc.GetAnnotation("serving.kserve.io/enable-tag-routing") == "true";
@@ -231,7 +241,8 @@ public sealed partial class InferenceServiceReconciler : IAsyncDisposable
         if (isvc.Spec.Transformer is not null && obj["spec"]?["transformer"] is JsonObject transformerSpec)
         {
             wanted.Add(Transformer);
-            var launch = WithScalingAnnotations(_launcher.ForTransformer(isvc, PredictorHost(ns, name)), isvc);
+            var predictorHost = await PredictorHostAsync(ns, name, isvc.Spec.Transformer, cancellationToken).ConfigureAwait(false);
+            var launch = WithScalingAnnotations(_launcher.ForTransformer(isvc, predictorHost), isvc);
             ReconcileComponent(ns, name, state.Component(Transformer, $"{name}-{Transformer}"), transformerSpec, launch, isvc.Spec.Transformer.CanaryTrafficPercent, tagged);
         }
 
@@ -436,7 +447,7 @@ public sealed partial class InferenceServiceReconciler : IAsyncDisposable
     }
 
     /// <summary>After a daemon restart: recreate the revisions recorded in the status, with their own specs.</summary>
-    private void Restore(string ns, string name, InferenceService isvc, ServiceState state, IRuntimeCatalog runtimes)
+    private async Task RestoreAsync(string ns, string name, InferenceService isvc, ServiceState state, IRuntimeCatalog runtimes, CancellationToken cancellationToken)
     {
         var status = isvc.Status;
         foreach (var (componentName, componentStatus) in status?.Components ?? new Dictionary<string, ComponentStatusSpec>())
@@ -485,7 +496,7 @@ public sealed partial class InferenceServiceReconciler : IAsyncDisposable
                 {
                     case Transformer:
                         copy.Spec.Transformer = KubeJson.Deserialize<TransformerSpec>(spec);
-                        launch = _launcher.ForTransformer(copy, PredictorHost(ns, name));
+                        launch = _launcher.ForTransformer(copy, await PredictorHostAsync(ns, name, copy.Spec.Transformer, cancellationToken).ConfigureAwait(false));
                         break;
                     case Explainer:
                         copy.Spec.Explainer = KubeJson.Deserialize<ExplainerSpec>(spec);
@@ -687,6 +698,11 @@ public sealed partial class InferenceServiceReconciler : IAsyncDisposable
     private async Task TeardownAsync(string ns, string name, ServiceState state)
     {
         _services.Remove((ns, name));
+        if (_predictorEndpoints.Remove((ns, name), out var endpoint))
+        {
+            await endpoint.DisposeAsync().ConfigureAwait(false);
+        }
+
         _router.Update(_services.Values.SelectMany(s => s.Routes));
         foreach (var component in state.Components.Values)
         {
@@ -701,6 +717,28 @@ public sealed partial class InferenceServiceReconciler : IAsyncDisposable
     /// </summary>
     private string PredictorHost(string ns, string name) =>
         $"127.0.0.1:{_options.IngressPort}/{IngressRouter.PathRoot}/{ns}/{name}-{Predictor}";
+
+    /// <summary>
+    /// The predictor host a transformer gets: the path form of <see cref="PredictorHost"/> for one that calls the
+    /// predictor over REST; for one that calls it over gRPC (<c>--protocol grpc-v2</c>), whose channel can only dial
+    /// <c>host:port</c>, a loopback port of the ingress's own for the predictor's route (<see cref="ServiceEndpoint"/>),
+    /// opened on first use and closed with the service.
+    /// </summary>
+    private async Task<string> PredictorHostAsync(string ns, string name, TransformerSpec? transformer, CancellationToken cancellationToken)
+    {
+        if (transformer is null || !ComponentLauncher.CallsPredictorOverGrpc(transformer))
+        {
+            return PredictorHost(ns, name);
+        }
+
+        if (!_predictorEndpoints.TryGetValue((ns, name), out var endpoint))
+        {
+            endpoint = await _endpoints.StartServiceEndpointAsync(ns, $"{name}-{Predictor}", cancellationToken).ConfigureAwait(false);
+            _predictorEndpoints[(ns, name)] = endpoint;
+        }
+
+        return endpoint.Address;
+    }
 
     private string Host(string name, string ns) => $"{name}.{ns}.{_options.IngressDomain}";
 

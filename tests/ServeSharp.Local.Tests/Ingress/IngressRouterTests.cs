@@ -54,6 +54,25 @@ public sealed class IngressRouterTests
     }
 
     [Fact]
+    public void MatchService_RoutesByNamespaceAndPathName_WithThePathUnchanged()
+    {
+        var router = new IngressRouter();
+        var iris = Backend("iris-predictor-00001");
+        var other = Backend("other-predictor-00001");
+        router.Update([Route("default", "iris-predictor", iris), Route("default", "other-predictor", other)]);
+
+        var match = router.MatchService("default", "iris-predictor", "/inference.GRPCInferenceService/ModelInfer");
+
+        Assert.NotNull(match);
+        Assert.Same(iris, match.Rule.Split.Pick());
+        Assert.Equal("/inference.GRPCInferenceService/ModelInfer", match.ForwardPath.Value);
+        Assert.False(match.PathPrefix.HasValue);
+        Assert.Null(router.MatchService("other-ns", "iris-predictor", "/"));
+        router.Update([Route("default", "other-predictor", other)]);
+        Assert.Null(router.MatchService("default", "iris-predictor", "/"));
+    }
+
+    [Fact]
     public void ExplainPath_GoesToExplainerRule()
     {
         var router = new IngressRouter();

@@ -57,5 +57,61 @@ public sealed class TransformerChainTests : IAsyncLifetime
         (status, var own) = await _platform.PostAsync("chain-transformer.default.example.com", "/v1/models/chain:predict", """{"instances": [[68, 28, 48, 14]]}""");
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("servesharp-test-transformer", (string?)own!["transformer"]);
+        Assert.Equal($"127.0.0.1:{_platform.Platform.IngressPort}/serving/default/chain-predictor", (string?)own["predictor_host"]);
+    }
+
+    [Fact]
+    public async Task GrpcTransformer_DialsItsPredictorsOwnPort_AndItClosesWithTheService()
+    {
+        // KServe's gRPC transformer example: --protocol grpc-v2 makes the transformer open a gRPC channel to
+        // predictor_host, which must then be a plain host:port.
+        var isvc = PlatformHarness.ModelIsvc("grpc-chain", "onnx", PlatformHarness.IrisOnnxUri);
+        isvc["spec"]!["transformer"] = new JsonObject
+        {
+            ["containers"] = new JsonArray(new JsonObject
+            {
+                ["name"] = "kserve-container",
+                ["image"] = "example/iris-transformer",
+                ["command"] = new JsonArray("dotnet", BuiltApps.TestTransformer),
+                ["args"] = new JsonArray("--divide-by", "10", "--protocol", "grpc-v2"),
+            }),
+        };
+        await _platform.CreateAsync(PlatformHarness.IsvcPath, isvc);
+        await _platform.WaitAsync("grpc-chain", i => PlatformHarness.ConditionStatus(i, "Ready") == "True", "grpc-chain ready");
+
+        var (status, chained) = await _platform.PostAsync("grpc-chain.default.example.com", "/v1/models/grpc-chain:predict", """{"instances": [[68, 28, 48, 14], [60, 34, 45, 16]]}""");
+        Assert.True(status == HttpStatusCode.OK, chained?.ToJsonString());
+        Assert.Equal("grpc-v2", (string?)chained!["predictor_protocol"]);
+        var predictorHost = (string?)chained["predictor_host"];
+        Assert.Matches(@"^127\.0\.0\.1:\d+$", predictorHost);
+        Assert.NotEqual($"127.0.0.1:{_platform.Platform.IngressPort}", predictorHost);
+
+        // The predictions came over gRPC and equal the predictor's own REST answer to the scaled rows.
+        var (directStatus, direct) = await _platform.PostAsync("grpc-chain-predictor.default.example.com", "/v1/models/grpc-chain:predict", """{"instances": [[6.8, 2.8, 4.8, 1.4], [6.0, 3.4, 4.5, 1.6]]}""");
+        Assert.Equal(HttpStatusCode.OK, directStatus);
+        Assert.Equal(direct!["predictions"]!.ToJsonString(), chained["predictions"]!.ToJsonString());
+
+        // The port reaches the predictor for REST callers too (the path is forwarded as it is).
+        var port = new Uri($"http://{predictorHost}");
+        using (var ready = await _platform.Http.GetAsync(new Uri(port, "/v2/models/grpc-chain/ready")))
+        {
+            Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        }
+
+        // Deleting the service closes the port.
+        Assert.Equal(HttpStatusCode.OK, (await _platform.Http.DeleteAsync(new Uri(_platform.Api, $"{PlatformHarness.IsvcPath}/grpc-chain"))).StatusCode);
+        await Eventually.TrueAsync(async () =>
+        {
+            try
+            {
+                using var client = new System.Net.Sockets.TcpClient();
+                await client.ConnectAsync(port.Host, port.Port);
+                return false;
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                return true;
+            }
+        }, "the predictor's gRPC port closed after the delete");
     }
 }
