@@ -17,10 +17,10 @@ public sealed class TransformerChainTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _platform.DisposeAsync();
 
-    [Fact]
-    public async Task ServiceHost_GoesThroughTheTransformer_ToThePredictor()
+    // The ONNX iris example behind the test transformer (run from its command, with these arguments).
+    private static JsonObject WithTestTransformer(string name, params string[] args)
     {
-        var isvc = PlatformHarness.ModelIsvc("chain", "onnx", PlatformHarness.IrisOnnxUri);
+        var isvc = PlatformHarness.ModelIsvc(name, "onnx", PlatformHarness.IrisOnnxUri);
         isvc["spec"]!["transformer"] = new JsonObject
         {
             ["containers"] = new JsonArray(new JsonObject
@@ -28,10 +28,16 @@ public sealed class TransformerChainTests : IAsyncLifetime
                 ["name"] = "kserve-container",
                 ["image"] = "example/iris-transformer",
                 ["command"] = new JsonArray("dotnet", BuiltApps.TestTransformer),
-                ["args"] = new JsonArray("--divide-by", "10"),
+                ["args"] = new JsonArray(args.Select(a => (JsonNode)a).ToArray()),
             }),
         };
-        await _platform.CreateAsync(PlatformHarness.IsvcPath, isvc);
+        return isvc;
+    }
+
+    [Fact]
+    public async Task ServiceHost_GoesThroughTheTransformer_ToThePredictor()
+    {
+        await _platform.CreateAsync(PlatformHarness.IsvcPath, WithTestTransformer("chain", "--divide-by", "10"));
 
         var ready = await _platform.WaitAsync("chain", i => PlatformHarness.ConditionStatus(i, "Ready") == "True", "chain ready");
         Assert.Equal("True", PlatformHarness.ConditionStatus(ready, "TransformerReady"));
@@ -65,18 +71,7 @@ public sealed class TransformerChainTests : IAsyncLifetime
     {
         // KServe's gRPC transformer example: --protocol grpc-v2 makes the transformer open a gRPC channel to
         // predictor_host, which must then be a plain host:port.
-        var isvc = PlatformHarness.ModelIsvc("grpc-chain", "onnx", PlatformHarness.IrisOnnxUri);
-        isvc["spec"]!["transformer"] = new JsonObject
-        {
-            ["containers"] = new JsonArray(new JsonObject
-            {
-                ["name"] = "kserve-container",
-                ["image"] = "example/iris-transformer",
-                ["command"] = new JsonArray("dotnet", BuiltApps.TestTransformer),
-                ["args"] = new JsonArray("--divide-by", "10", "--protocol", "grpc-v2"),
-            }),
-        };
-        await _platform.CreateAsync(PlatformHarness.IsvcPath, isvc);
+        await _platform.CreateAsync(PlatformHarness.IsvcPath, WithTestTransformer("grpc-chain", "--divide-by", "10", "--protocol", "grpc-v2"));
         await _platform.WaitAsync("grpc-chain", i => PlatformHarness.ConditionStatus(i, "Ready") == "True", "grpc-chain ready");
 
         var (status, chained) = await _platform.PostAsync("grpc-chain.default.example.com", "/v1/models/grpc-chain:predict", """{"instances": [[68, 28, 48, 14], [60, 34, 45, 16]]}""");
