@@ -25,6 +25,9 @@ for (var i = 0; i < args.Length; i++)
         case "--http_port": port = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--divide-by": divideBy = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--protocol" or "--predictor_protocol": protocol = args[++i]; break;
+        case var flag when flag.StartsWith("--protocol=", StringComparison.Ordinal) || flag.StartsWith("--predictor_protocol=", StringComparison.Ordinal):
+            protocol = flag[(flag.IndexOf('=') + 1)..];
+            break;
         default: Console.Error.WriteLine($"unknown argument {args[i]}"); return 2;
     }
 }

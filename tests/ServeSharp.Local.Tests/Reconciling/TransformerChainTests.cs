@@ -67,6 +67,30 @@ public sealed class TransformerChainTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GrpcTransformer_AfterADaemonRestart_DialsTheRestoredPredictorsNewPort()
+    {
+        await _platform.CreateAsync(PlatformHarness.IsvcPath, WithTestTransformer("grpc-restart", "--divide-by", "10", "--predictor_protocol=grpc-v2"));
+        await _platform.WaitAsync("grpc-restart", i => PlatformHarness.ConditionStatus(i, "Ready") == "True", "grpc-restart ready");
+        var (status, before) = await _platform.PostAsync("grpc-restart.default.example.com", "/v1/models/grpc-restart:predict", """{"instances": [[68, 28, 48, 14]]}""");
+        Assert.True(status == HttpStatusCode.OK, before?.ToJsonString());
+
+        // The restarted daemon restores the revisions from the status (which still says Ready from before, so the test
+        // waits for an answer instead); the transformer's revision gets the port the new ingress opened.
+        await _platform.RestartAsync();
+        JsonNode? after = null;
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                (var statusAfter, after) = await _platform.PostAsync("grpc-restart.default.example.com", "/v1/models/grpc-restart:predict", """{"instances": [[68, 28, 48, 14]]}""");
+                return statusAfter == HttpStatusCode.OK;
+            },
+            "the chain answering after the restart");
+        Assert.Equal("grpc-v2", (string?)after!["predictor_protocol"]);
+        Assert.Equal(before!["predictions"]!.ToJsonString(), after["predictions"]!.ToJsonString());
+        Assert.Matches(@"^127\.0\.0\.1:\d+$", (string?)after["predictor_host"]);
+    }
+
+    [Fact]
     public async Task GrpcTransformer_DialsItsPredictorsOwnPort_AndItClosesWithTheService()
     {
         // KServe's gRPC transformer example: --protocol grpc-v2 makes the transformer open a gRPC channel to
