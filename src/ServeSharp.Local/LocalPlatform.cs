@@ -95,15 +95,8 @@ public sealed class LocalPlatform : IAsyncDisposable
             _store, supervisor, ingress.Router, ingress, _autoscaler, _downloader, options, time, loggerFactory.CreateLogger<Reconciling.InferenceServiceReconciler>());
         _owned.Add(reconciler);
 
-        // Content root = install folder and no config-file watching: watching the working directory recursively is slow.
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
-        {
-            Args = ["--hostBuilder:reloadConfigOnChange=false"],
-            ContentRootPath = AppContext.BaseDirectory,
-        });
-        builder.Logging.ClearProviders();
+        var builder = EmbeddedWebApplication.CreateBuilder();
         builder.Services.AddSingleton(loggerFactory);
-        builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, EmbeddedHostLifetime>();
         builder.WebHost.UseUrls($"http://127.0.0.1:{options.ApiPort}");
         builder.Services.AddSingleton<IResourceStore>(_store);
         builder.Services.AddSingleton(ResourceTypeRegistry.KServe);

@@ -33,16 +33,8 @@ public sealed class IngressServer : IServiceEndpointHost, IAsyncDisposable
     public static async Task<IngressServer> StartAsync(IngressOptions options, IngressRouter router, TimeProvider time, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
     {
         options.Validate();
-        // Content root = install folder and no config-file watching: watching the working directory recursively is slow.
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
-        {
-            Args = ["--hostBuilder:reloadConfigOnChange=false"],
-            ContentRootPath = AppContext.BaseDirectory,
-        });
-        builder.Logging.ClearProviders();
+        var builder = EmbeddedWebApplication.CreateBuilder();
         builder.Services.AddSingleton<ILoggerFactory>(new IngressLoggerFactory(loggerFactory ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance));
-
-        builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, EmbeddedHostLifetime>();
         builder.Services.AddHttpForwarder();
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(time);

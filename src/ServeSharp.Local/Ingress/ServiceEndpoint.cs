@@ -3,8 +3,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace ServeSharp.Local.Ingress;
 
@@ -37,13 +35,7 @@ public sealed class ServiceEndpoint : IAsyncDisposable
     internal static async Task<ServiceEndpoint> StartAsync(
         IngressProxy proxy, IngressRouter router, string ns, string pathName, CancellationToken cancellationToken)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
-        {
-            Args = ["--hostBuilder:reloadConfigOnChange=false"],
-            ContentRootPath = AppContext.BaseDirectory,
-        });
-        builder.Logging.ClearProviders();
-        builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, EmbeddedHostLifetime>();
+        var builder = EmbeddedWebApplication.CreateBuilder();
         ListenOptions? listen = null;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
