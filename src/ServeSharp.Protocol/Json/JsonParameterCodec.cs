@@ -23,11 +23,11 @@ public static class JsonParameterCodec
         var result = new InferParameters();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var key = reader.GetString()!;
+            var key = JsonStrings.Get(ref reader);
             reader.Read();
             result[key] = reader.TokenType switch
             {
-                JsonTokenType.String => InferParameter.FromString(reader.GetString()!),
+                JsonTokenType.String => InferParameter.FromString(JsonStrings.Get(ref reader)),
                 JsonTokenType.True => InferParameter.FromBool(true),
                 JsonTokenType.False => InferParameter.FromBool(false),
                 JsonTokenType.Number => ReadNumber(ref reader),

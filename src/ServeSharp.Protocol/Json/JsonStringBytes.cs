@@ -14,7 +14,7 @@ internal static class JsonStringBytes
 
         var length = reader.HasValueSequence ? checked((int)reader.ValueSequence.Length) : reader.ValueSpan.Length;
         var buffer = new byte[length];
-        var written = reader.CopyString(buffer);
+        var written = JsonStrings.Copy(ref reader, buffer);
         return written == length ? buffer : buffer.AsSpan(0, written).ToArray();
     }
 }

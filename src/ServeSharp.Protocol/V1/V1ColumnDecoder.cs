@@ -27,7 +27,7 @@ internal static class V1ColumnDecoder
             var rowsInThisDict = -1;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                var name = reader.GetString()!;
+                var name = JsonStrings.Get(ref reader);
                 var column = columns.Find(c => c.Name == name);
                 if (column is null)
                 {

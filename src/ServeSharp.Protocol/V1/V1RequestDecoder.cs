@@ -127,7 +127,7 @@ public static class V1RequestDecoder
         var origin = 0;
         int instancesStart = -1, instancesLength = 0, inputsStart = -1, inputsLength = 0;
         Tensor? instancesTensor = null, inputsTensor = null;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        while (JsonStrings.ReadPropertyName(ref reader))
         {
             var isInputs = reader.ValueTextEquals("inputs"u8);
             var isInstances = !isInputs && reader.ValueTextEquals("instances"u8);

@@ -125,7 +125,7 @@ public static class V2MetadataEncoder
             }
 
             var ready = false;
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            while (JsonStrings.ReadPropertyName(ref reader))
             {
                 var isReady = reader.ValueTextEquals("ready"u8);
                 reader.Read();

@@ -157,7 +157,7 @@ public static class V2RequestDecoder
             }
 
             var header = new RequestHeader();
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            while (JsonStrings.ReadPropertyName(ref reader))
             {
                 if (reader.ValueTextEquals("inputs"u8))
                 {
@@ -174,7 +174,7 @@ public static class V2RequestDecoder
                     reader.Read();
                     header.Id = reader.TokenType switch
                     {
-                        JsonTokenType.String => reader.GetString(),
+                        JsonTokenType.String => JsonStrings.Get(ref reader),
                         JsonTokenType.Null => null,
                         _ => throw InferenceException.InvalidInput("'id' must be a string."),
                     };
@@ -243,20 +243,20 @@ public static class V2RequestDecoder
         Array? data = null;
         long[]? dataShape = null;
         string? dataDatatype = null;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        while (JsonStrings.ReadPropertyName(ref reader))
         {
             if (reader.ValueTextEquals("name"u8))
             {
                 reader.Read();
                 name = reader.TokenType == JsonTokenType.String
-                    ? reader.GetString()
+                    ? JsonStrings.Get(ref reader)
                     : throw InferenceException.InvalidInput($"'name' of inputs[{index}] must be a string.");
             }
             else if (reader.ValueTextEquals("datatype"u8))
             {
                 reader.Read();
                 datatype = reader.TokenType == JsonTokenType.String
-                    ? reader.GetString()
+                    ? JsonStrings.Get(ref reader)
                     : throw InferenceException.InvalidInput($"'datatype' of inputs[{index}] must be a string.");
             }
             else if (reader.ValueTextEquals("shape"u8))
@@ -380,13 +380,13 @@ public static class V2RequestDecoder
 
             string? name = null;
             InferParameters? parameters = null;
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            while (JsonStrings.ReadPropertyName(ref reader))
             {
                 if (reader.ValueTextEquals("name"u8))
                 {
                     reader.Read();
                     name = reader.TokenType == JsonTokenType.String
-                        ? reader.GetString()
+                        ? JsonStrings.Get(ref reader)
                         : throw InferenceException.InvalidInput($"'name' of outputs[{outputs.Count}] must be a string.");
                 }
                 else if (reader.ValueTextEquals("parameters"u8))

@@ -51,6 +51,19 @@ public sealed class CloudEventTests(ServerFixture fixture)
         Assert.Equal("1.0", Header(response, "ce-specversion"));
     }
 
+    [Theory]
+    [InlineData("""{"id":"1","source":"s","specversion":"1.0","type":"t","\ud83d":1,"data":{"instances":[[1,2]]}}""")]
+    [InlineData("""{"id":"1","source":"s","specversion":"1.0","type":"t","x¤":1,"data":{"instances":[[1,2]]}}""")]
+    public async Task StructuredEvent_WithANameThatIsNotText_Gets400(string body)
+    {
+        var (status, text) = await fixture.Http.PostNotUtf8Async("/v1/models/echo:predict", body, "application/cloudevents+json");
+
+        // Not an event envelope, so the body is read as a V1 request, which it is not either (500 before: the JSON
+        // reader's InvalidOperationException escaped).
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.StartsWith("Unrecognized request format:", HttpTestExtensions.Error(text), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task StructuredEvent_GetsStructuredEventAroundThePredictions()
     {

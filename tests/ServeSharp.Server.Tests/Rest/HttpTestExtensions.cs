@@ -15,6 +15,17 @@ internal static class HttpTestExtensions
         return (response.StatusCode, await response.Content.ReadAsStringAsync(), response);
     }
 
+    /// <summary>Posts <paramref name="json"/>'s UTF-8 with each <c>¤</c> replaced by the byte 0xFF, which UTF-8 never uses.</summary>
+    public static async Task<(HttpStatusCode Status, string Body)> PostNotUtf8Async(
+        this HttpClient http, string path, string json, string contentType = "application/json")
+    {
+        byte[] body = [.. json.Split('¤').Select(Encoding.UTF8.GetBytes).Aggregate((a, b) => [.. a, 0xFF, .. b])];
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+        var response = await http.PostAsync(path, content);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
     public static async Task<(HttpStatusCode Status, string Body)> GetStringAsync2(this HttpClient http, string path)
     {
         var response = await http.GetAsync(path);

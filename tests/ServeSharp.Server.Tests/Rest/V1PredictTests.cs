@@ -83,6 +83,16 @@ public sealed class V1PredictTests(ServerFixture fixture)
         Assert.Contains(expected, HttpTestExtensions.Error(body));
     }
 
+    [Theory]
+    [InlineData("""{"instances":[{"a¤":1}]}""")]
+    [InlineData("""{"\ud83d":1,"instances":[[1,2]]}""")]
+    public async Task Predict_TextThatIsNotUtf8_Is400(string json)
+    {
+        var (status, body) = await Http.PostNotUtf8Async("/v1/models/echo:predict", json);
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.StartsWith("Unrecognized request format: a JSON string is not valid UTF-8", HttpTestExtensions.Error(body), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Predict_UnknownModel_Is404()
     {

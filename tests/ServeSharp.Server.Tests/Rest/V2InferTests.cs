@@ -124,6 +124,16 @@ public sealed class V2InferTests(ServerFixture fixture)
         Assert.Contains(expected, HttpTestExtensions.Error(body));
     }
 
+    [Theory]
+    [InlineData("""{"inputs":[{"name":"x","shape":[1],"datatype":"INT¤64","data":[1]}]}""")]
+    [InlineData("""{"inputs":[{"name":"x","shape":[1],"datatype":"INT64","data":[1]}],"parameters":{"\ude00":1}}""")]
+    public async Task Infer_TextThatIsNotUtf8_Is400(string json)
+    {
+        var (status, body) = await Http.PostNotUtf8Async("/v2/models/echo/infer", json);
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.StartsWith("Unrecognized request format: a JSON string is not valid UTF-8", HttpTestExtensions.Error(body), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Infer_UnknownModel_Is404()
     {

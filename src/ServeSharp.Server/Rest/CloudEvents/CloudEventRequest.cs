@@ -184,5 +184,11 @@ internal sealed class CloudEventRequest
             // Not JSON at all: the V1 decoder reports it in KServe's words.
             return false;
         }
+        catch (InvalidOperationException)
+        {
+            // A property name that is not UTF-8 (the reader checks a name's bytes only when it transcodes them): not an
+            // event envelope; the V1 decoder reports whatever in the body it cannot read.
+            return false;
+        }
     }
 }
