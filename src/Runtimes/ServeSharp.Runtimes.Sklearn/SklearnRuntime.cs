@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using ServeSharp.Abstractions;
+using ServeSharp.Runtimes.Trees.Engine;
 using ServeSharp.Runtimes.Sklearn.Estimators;
 using ServeSharp.Runtimes.Sklearn.Pickle;
 using ServeSharp.Runtimes.Sklearn.Serving;
@@ -121,6 +122,16 @@ public sealed partial class SklearnRuntime : IModelRuntime
         catch (SklearnModelException ex)
         {
             throw new ModelLoadException($"{path}: {ex.Message}", ex);
+        }
+        catch (Exception ex) when (ex is PickleException or TreeStructureException)
+        {
+            // The pickle parsed, but what it holds is not a consistent estimator: a structured array without a field
+            // the estimator needs, or trees whose links or features point outside them.
+            throw new ModelLoadException($"{path}: {ex.Message}", ex);
+        }
+        catch (OverflowException ex)
+        {
+            throw new ModelLoadException($"{path}: the estimator holds a count or index too large to be real ({ex.Message})", ex);
         }
     }
 

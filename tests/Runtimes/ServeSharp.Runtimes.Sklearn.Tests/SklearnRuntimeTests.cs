@@ -61,6 +61,41 @@ public sealed class SklearnRuntimeTests
         Assert.StartsWith(path, ex.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Fixtures with bytes changed, as a fuzzer that mutated them at random found them: each used to escape as an
+    /// exception other than <see cref="ModelLoadException"/> (IndexOutOfRange, Overflow, the pickle reader's or the
+    /// tree engine's own exceptions, SharpCompress's from a codec's header), so the model failed without a message
+    /// naming the file.
+    /// </summary>
+    [Theory]
+    [InlineData("rf_iris.joblib", "4255:8", "the estimator holds a count or index too large to be real")]
+    [InlineData("nusvr_sparse_diab.p4.pkl", "8263:32", "expected a CSR matrix with non-decreasing indptr")]
+    [InlineData("rf_multi_iris.p5.pkl", "2210:96", "numpy structured array has no field 'left_child'")]
+    [InlineData("rf_multi_iris.p4.pkl", "13253:7", "Tree 5: node 7 is reached twice")]
+    [InlineData("dt_multi_iris.joblib", "1306:254", "Tree 0: node 1 splits on feature 16646146, outside 0..3.")]
+    [InlineData("dt_str_iris.p4.pkl", "933:255", "field 'left_child' of the structured array lies outside its 56-byte records")]
+    [InlineData("iforest_iris.p2.pkl", "151002:77", "a tree splits on its feature 5046273, but its feature list has 4")]
+    [InlineData("logreg_iris.bz2.joblib", "3:88", "compressed data is corrupt: ")]
+    [InlineData("logreg_iris.xz.joblib", "7:255", "compressed data is corrupt: ")]
+    [InlineData("logreg_iris.lzma.joblib", "1:0 2:0 3:0 4:0", "compressed data is corrupt: ")]
+    public void LoadFile_FixtureWithBytesChanged_GivesModelLoadExceptionNamingTheFile(string fixture, string edits, string expected)
+    {
+        var bytes = File.ReadAllBytes(Path.Combine(FixturePaths.Models, fixture));
+        foreach (var edit in edits.Split(' '))
+        {
+            var parts = edit.Split(':');
+            bytes[int.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture)] = byte.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        var path = Path.Combine(NewDir(), fixture);
+        File.WriteAllBytes(path, bytes);
+
+        var ex = Assert.Throws<ModelLoadException>(() => new SklearnRuntime().LoadFile("m", path, predictProba: false));
+
+        Assert.True(ex.Message.Contains(expected, StringComparison.Ordinal), ex.Message);
+        Assert.StartsWith(path, ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task LoadAsync_PredictProbaSetting_ReturnsProbabilities()
     {

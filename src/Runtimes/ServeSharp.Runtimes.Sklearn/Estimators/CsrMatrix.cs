@@ -31,14 +31,19 @@ internal static class CsrMatrix
             throw owner.WrongType(attribute, "a consistent CSR matrix (indptr, indices and data disagree)");
         }
 
-        var dense = new double[rows * cols];
+        // Every row's entries lie within data: indptr[0] = 0 and indptr[rows] = data.Length were checked above, so a
+        // non-decreasing indptr is all that is left (a later row must not point back before an earlier one's end).
         for (var i = 0; i < rows; i++)
         {
             if (indptr[i] > indptr[i + 1])
             {
                 throw owner.WrongType(attribute, "a CSR matrix with non-decreasing indptr");
             }
+        }
 
+        var dense = new double[rows * cols];
+        for (var i = 0; i < rows; i++)
+        {
             for (var p = indptr[i]; p < indptr[i + 1]; p++)
             {
                 var j = indices[p];

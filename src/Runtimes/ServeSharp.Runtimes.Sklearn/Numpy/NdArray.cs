@@ -345,6 +345,11 @@ public sealed class NdArray
             throw new PickleException($"big-endian field '{name}' is not supported");
         }
 
+        if (field.Offset < 0 || field.Offset + field.DType.ItemSize > DType.ItemSize || raw.LongLength < Count * DType.ItemSize)
+        {
+            throw new PickleException($"field '{name}' of the structured array lies outside its {DType.ItemSize}-byte records");
+        }
+
         return (field, raw);
     }
 }

@@ -56,65 +56,74 @@ public static class JoblibFile
 
     private static byte[] Decompress(byte[] raw, PickleLimits limits)
     {
-        Stream? codec = null;
-        var input = new MemoryStream(raw, writable: false);
-        if (raw.AsSpan().StartsWith(XzMagic))
-        {
-            codec = new XZStream(input);
-        }
-        else if (raw.AsSpan().StartsWith(Lz4Magic))
+        if (raw.AsSpan().StartsWith(Lz4Magic))
         {
             throw new PickleException("lz4-compressed joblib files are not supported (no lz4 codec available); use zlib, gzip, bz2, lzma or xz");
         }
-        else if (raw.Length > 2 && raw[0] == 0x1f && raw[1] == 0x8b)
+
+        try
         {
-            codec = new GZipStream(input, System.IO.Compression.CompressionMode.Decompress);
+            // Opening a codec already reads its header (bz2, xz, lzma), so a corrupt one fails here as well as in Read.
+            using var codec = OpenCodec(raw);
+            if (codec is null)
+            {
+                return raw;
+            }
+
+            var output = new MemoryStream();
+            var chunk = new byte[1 << 16];
+            int n;
+            while ((n = codec.Read(chunk, 0, chunk.Length)) > 0)
+            {
+                if (output.Length + n > limits.MaxFileBytes)
+                {
+                    throw new PickleException($"decompressed data exceeds the {limits.MaxFileBytes}-byte limit");
+                }
+
+                output.Write(chunk, 0, n);
+            }
+
+            return output.ToArray();
         }
-        else if (raw.Length > 3 && raw[0] == 'B' && raw[1] == 'Z' && raw[2] == 'h')
+        catch (Exception ex) when (ex is not PickleException)
         {
-            codec = BZip2Stream.Create(input, SharpCompress.Compressors.CompressionMode.Decompress, decompressConcatenated: true);
+            throw new PickleException($"compressed data is corrupt: {ex.Message}");
         }
-        else if (raw.Length > 13 && raw[0] == 0x5d && raw[1] == 0x00)
+    }
+
+    /// <summary>The decompressing stream for joblib's compressed formats, told by their magic bytes; null when the file is not compressed.</summary>
+    private static Stream? OpenCodec(byte[] raw)
+    {
+        var input = new MemoryStream(raw, writable: false);
+        if (raw.AsSpan().StartsWith(XzMagic))
+        {
+            return new XZStream(input);
+        }
+
+        if (raw.Length > 2 && raw[0] == 0x1f && raw[1] == 0x8b)
+        {
+            return new GZipStream(input, System.IO.Compression.CompressionMode.Decompress);
+        }
+
+        if (raw.Length > 3 && raw[0] == 'B' && raw[1] == 'Z' && raw[2] == 'h')
+        {
+            return BZip2Stream.Create(input, SharpCompress.Compressors.CompressionMode.Decompress, decompressConcatenated: true);
+        }
+
+        if (raw.Length > 13 && raw[0] == 0x5d && raw[1] == 0x00)
         {
             // .lzma "alone" format: 5 property bytes, 8-byte little-endian uncompressed size (-1 = unknown).
             var props = raw.AsSpan(0, 5).ToArray();
             var size = BitConverter.ToInt64(raw, 5);
             input.Position = 13;
-            codec = LzmaStream.Create(props, input, raw.Length - 13, size);
+            return LzmaStream.Create(props, input, raw.Length - 13, size);
         }
-        else if (raw.Length > 2 && raw[0] == 0x78 && ((raw[0] << 8) | raw[1]) % 31 == 0)
+
+        if (raw.Length > 2 && raw[0] == 0x78 && ((raw[0] << 8) | raw[1]) % 31 == 0)
         {
-            codec = new ZLibStream(input, System.IO.Compression.CompressionMode.Decompress);
+            return new ZLibStream(input, System.IO.Compression.CompressionMode.Decompress);
         }
 
-        if (codec is null)
-        {
-            return raw;
-        }
-
-        using (codec)
-        {
-            var output = new MemoryStream();
-            var chunk = new byte[1 << 16];
-            try
-            {
-                int n;
-                while ((n = codec.Read(chunk, 0, chunk.Length)) > 0)
-                {
-                    if (output.Length + n > limits.MaxFileBytes)
-                    {
-                        throw new PickleException($"decompressed data exceeds the {limits.MaxFileBytes}-byte limit");
-                    }
-
-                    output.Write(chunk, 0, n);
-                }
-            }
-            catch (Exception ex) when (ex is not PickleException)
-            {
-                throw new PickleException($"compressed data is corrupt: {ex.Message}");
-            }
-
-            return output.ToArray();
-        }
+        return null;
     }
 }

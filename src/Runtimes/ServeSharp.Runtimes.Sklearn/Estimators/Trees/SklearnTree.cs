@@ -104,16 +104,25 @@ internal sealed class SklearnTree
         return new SklearnTree(arrays, v, outputs, classesPerOutput, samples, depth);
     }
 
-    /// <summary>The same structure with other leaf values.</summary>
+    /// <summary>
+    /// The same structure with other leaf values; <paramref name="featureMap"/> maps the tree's own feature numbers to
+    /// the model's (a bagged tree trained on a subset of the features).
+    /// </summary>
+    /// <exception cref="SklearnModelException">The tree splits on a feature the map does not have.</exception>
     public TreeArrays WithLeaves(double[] leafValues, int width, int[]? featureMap = null) => new()
     {
         LeftChild = Arrays.LeftChild,
         RightChild = Arrays.RightChild,
-        SplitFeature = featureMap is null ? Arrays.SplitFeature : Arrays.SplitFeature.Select(f => featureMap[f]).ToArray(),
+        SplitFeature = featureMap is null ? Arrays.SplitFeature : Arrays.SplitFeature.Select(f => MapFeature(featureMap, f)).ToArray(),
         Threshold = Arrays.Threshold,
         LeafValues = leafValues,
         LeafWidth = width,
     };
+
+    private static int MapFeature(int[] featureMap, int feature) =>
+        (uint)feature < (uint)featureMap.Length
+            ? featureMap[feature]
+            : throw new SklearnModelException($"a tree splits on its feature {feature}, but its feature list has {featureMap.Length}");
 
     /// <summary>
     /// Each node's class values divided by their sum per output (a sum of 0 counts as 1), as
