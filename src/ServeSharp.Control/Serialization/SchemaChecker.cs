@@ -107,6 +107,13 @@ public static partial class SchemaChecker
                 }
                 foreach (var (key, value) in map)
                 {
+                    // As for array items below: a map's values must have its value type; null is not one of them.
+                    if (value is null && SchemaTypeName(info.ElementType!) is { } valueType)
+                    {
+                        report.Invalid.Add(TypeError(Join(path, key), valueType, "null"));
+                        continue;
+                    }
+
                     Walk(value, info.ElementType!, Join(path, key), report);
                 }
                 return;
@@ -118,6 +125,14 @@ public static partial class SchemaChecker
                 }
                 for (var i = 0; i < array.Count; i++)
                 {
+                    // A null field is dropped, but a null item stays and must have the item's type, as the API
+                    // server checks a CRD's arrays ("containers: [null]" is refused, not taken for an empty container).
+                    if (array[i] is null && SchemaTypeName(info.ElementType!) is { } itemType)
+                    {
+                        report.Invalid.Add(TypeError($"{path}[{i}]", itemType, "null"));
+                        continue;
+                    }
+
                     Walk(array[i], info.ElementType!, $"{path}[{i}]", report);
                 }
                 return;
@@ -214,6 +229,42 @@ public static partial class SchemaChecker
 
     private static T? Attribute<T>(JsonPropertyInfo property) where T : Attribute =>
         property.AttributeProvider is MemberInfo member ? member.GetCustomAttribute<T>(inherit: true) : null;
+
+    /// <summary>The schema type of values of <paramref name="type"/>; null for free-form values (anything goes).</summary>
+    private static string? SchemaTypeName(Type type)
+    {
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        if (type == typeof(object) || type == typeof(JsonNode) || type == typeof(JsonElement))
+        {
+            return null;
+        }
+        if (type == typeof(string) || type == typeof(DateTime) || type == typeof(DateTimeOffset) || type == typeof(byte[]))
+        {
+            return "string";
+        }
+        if (type == typeof(int) || type == typeof(long) || type == typeof(short) || type == typeof(uint) || type == typeof(ulong) || type == typeof(ushort))
+        {
+            return "integer";
+        }
+        if (type == typeof(double) || type == typeof(float) || type == typeof(decimal))
+        {
+            return "number";
+        }
+        if (type == typeof(bool))
+        {
+            return "boolean";
+        }
+        if (type == typeof(ResourceQuantity) || type == typeof(IntOrString))
+        {
+            return "integer or string";
+        }
+        return KubeJson.GetTypeInfo(type).Kind switch
+        {
+            JsonTypeInfoKind.Enumerable => "array",
+            JsonTypeInfoKind.Dictionary or JsonTypeInfoKind.Object => "object",
+            _ => null,
+        };
+    }
 
     private static bool Expect(JsonNode node, string path, string expected, SchemaReport report, params JsonValueKind[] kinds)
     {

@@ -45,6 +45,13 @@ public static class YamlToJsonConverter
             throw new ManifestSyntaxException(
                 $"error parsing {source}: error converting YAML to JSON: yaml: malformed flow collection (missing ',', '}}' or ']')", e);
         }
+        catch (ArgumentException e)
+        {
+            // YamlDotNet's node loader throws this ("The current event is of an unsupported type") when the parser hands it
+            // an event out of place, e.g. a mapping key of ":" alone inside a block sequence.
+            throw new ManifestSyntaxException(
+                $"error parsing {source}: error converting YAML to JSON: yaml: malformed document (a key or value out of place)", e);
+        }
 
         var result = new List<YamlDocumentNode>();
         foreach (var document in stream.Documents)

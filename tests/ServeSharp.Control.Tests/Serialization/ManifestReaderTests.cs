@@ -91,6 +91,10 @@ public class ManifestReaderTests
     [InlineData("scaleMetric: gpu", "spec.predictor.scaleMetric: Unsupported value: \"gpu\": supported values: \"cpu\", \"memory\", \"concurrency\", \"rps\"")]
     [InlineData("containers: {}", "spec.predictor.containers: Invalid value: \"object\": spec.predictor.containers in body must be of type array: \"object\"")]
     [InlineData("name: Bad_Name", "spec.predictor.name: Invalid value: \"Bad_Name\": spec.predictor.name in body should match '^[a-z]([-a-z0-9]*[a-z0-9])?$'")]
+    // Null items and map values (found by fuzzing: admission used to fail with a NullReferenceException on them).
+    [InlineData("containers: [null]", "spec.predictor.containers[0]: Invalid value: \"null\": spec.predictor.containers[0] in body must be of type object: \"null\"")]
+    [InlineData("containers: [{name: a, args: [x, null]}]", "spec.predictor.containers[0].args[1]: Invalid value: \"null\": spec.predictor.containers[0].args[1] in body must be of type string: \"null\"")]
+    [InlineData("nodeSelector: {disk: null}", "spec.predictor.nodeSelector.disk: Invalid value: \"null\": spec.predictor.nodeSelector.disk in body must be of type string: \"null\"")]
     public void Read_WrongTypes_ReportedAsInvalid(string line, string expected)
     {
         var text = Sklearn.Replace("minReplicas: 2", line, StringComparison.Ordinal);
@@ -167,10 +171,28 @@ public class ManifestReaderTests
     [InlineData("spec: [unclosed", "error parsing f.yaml: error converting YAML to JSON: yaml: line ")]
     [InlineData("a: 1\na: 2\n", "error parsing f.yaml: error converting YAML to JSON: yaml: unmarshal errors:\n  line 2: key \"a\" already set in map")]
     [InlineData("{\"apiVersion\": ", "error parsing f.yaml: error converting YAML to JSON: ")]
+    [InlineData("steps:\n  - a: b\n:\nx    y: z\n", "error parsing f.yaml: error converting YAML to JSON: yaml: malformed document")] // YamlDotNet: ArgumentException
     public void Read_SyntaxErrors_ThrowClearMessage(string text, string prefix)
     {
         var e = Assert.Throws<ManifestSyntaxException>(() => ManifestReader.Read(text, "f.yaml"));
         Assert.StartsWith(prefix, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_GraphNodeThatIsNull_IsInvalidNotACrash()
+    {
+        const string graph = """
+            apiVersion: serving.kserve.io/v1alpha1
+            kind: InferenceGraph
+            metadata:
+              name: chain
+            spec:
+              nodes:
+                root: null
+            """;
+        var doc = Assert.Single(ManifestReader.Read(graph, "f.yaml"));
+        Assert.Equal(ManifestProblemKind.Invalid, doc.Problem!.Kind);
+        Assert.Equal("spec.nodes.root: Invalid value: \"null\": spec.nodes.root in body must be of type object: \"null\"", Assert.Single(doc.Problem.Details));
     }
 
     [Fact]
