@@ -38,8 +38,12 @@ internal sealed class SafeArchiveExtractor
                 await ExtractTarAsync(archivePath, root, budget, cancellationToken).ConfigureAwait(false);
             }
         }
-        catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException or FormatException or ArgumentException)
+        catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException or FormatException or ArgumentException
+            or InvalidOperationException or OverflowException or NotSupportedException or PathTooLongException)
         {
+            // System.Formats.Tar also reports a damaged header with InvalidOperationException (a size field larger than
+            // the data), OverflowException (a number or time out of range) or NotSupportedException (an unknown format);
+            // an entry name longer than the file system allows is refused by it with PathTooLongException.
             throw new StorageException(StorageErrorKind.Archive, $"{InvalidFormat} ({displayName}: {ex.Message})", ex);
         }
     }
@@ -70,6 +74,7 @@ internal sealed class SafeArchiveExtractor
             }
 
             var target = Resolve(root, entry.Name, links, budget);
+            EnsureNoClash(root, target, entry.EntryType == TarEntryType.Directory, entry.Name, budget);
             switch (entry.EntryType)
             {
                 case TarEntryType.Directory:
@@ -122,6 +127,7 @@ internal sealed class SafeArchiveExtractor
             }
 
             var target = Resolve(root, entry.FullName, links, budget);
+            EnsureNoClash(root, target, isDirectory, entry.FullName, budget);
             if (isDirectory)
             {
                 Directory.CreateDirectory(target);
@@ -159,6 +165,26 @@ internal sealed class SafeArchiveExtractor
         }
 
         return target;
+    }
+
+    /// <summary>
+    /// Refuses an entry that an earlier one is in the way of: a file where a directory is (or the reverse), or a path
+    /// through an earlier file. The file system would report those as an IOException or an access error.
+    /// </summary>
+    private static void EnsureNoClash(string root, string target, bool isDirectory, string name, ArchiveBudget budget)
+    {
+        for (var parent = Path.GetDirectoryName(target)!; parent.Length > root.Length; parent = Path.GetDirectoryName(parent)!)
+        {
+            if (File.Exists(parent))
+            {
+                throw budget.Rejected($"entry '{name}' lies under '{Path.GetRelativePath(root, parent)}', which an earlier entry made a file");
+            }
+        }
+
+        if (isDirectory ? File.Exists(target) : Directory.Exists(target))
+        {
+            throw budget.Rejected($"entry '{name}' is a {(isDirectory ? "directory" : "file")} where an earlier entry made a {(isDirectory ? "file" : "directory")}");
+        }
     }
 
     private static void CreateSymbolicLink(string root, string target, string name, string linkName, HashSet<string> links, ArchiveBudget budget)

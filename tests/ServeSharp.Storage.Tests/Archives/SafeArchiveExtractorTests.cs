@@ -228,6 +228,74 @@ public sealed class SafeArchiveExtractorTests : IDisposable
         Assert.StartsWith("Failed to unpack archive file. The file format is not valid.", error.Message, StringComparison.Ordinal);
     }
 
+    // Damaged headers System.Formats.Tar reports with exceptions other than InvalidDataException (found by fuzzing;
+    // they used to escape as InvalidOperationException or OverflowException instead of the archive error).
+    [Fact]
+    public async Task Tar_PaxTimeOutOfRange_GivesKServeMessage()
+    {
+        var error = await RejectedAsync(new TarBuilder().Pax("mtime", "99999999999999999").File("model.onnx", "w").ToArray(), "model.tar");
+
+        Assert.StartsWith("Failed to unpack archive file. The file format is not valid.", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Tar_BinarySizeBeyondInt64_GivesKServeMessage()
+    {
+        var tar = new TarBuilder().File("model.onnx", "weights").ToArray();
+        tar[124] = 0x80; // base-256 size: 88 bits of ones
+        tar.AsSpan(125, 11).Fill(0xFF);
+        FixChecksum(tar);
+
+        var error = await RejectedAsync(tar, "model.tar");
+
+        Assert.StartsWith("Failed to unpack archive file. The file format is not valid.", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Tar_PaxHeaderLargerThanPaxAllows_GivesKServeMessage()
+    {
+        var tar = new TarBuilder().Pax("comment", "x").File("model.onnx", "weights").ToArray();
+        Encoding.ASCII.GetBytes("77777777777").CopyTo(tar, 124); // the pax header claims 8 GiB of attributes
+        FixChecksum(tar);
+
+        var error = await RejectedAsync(tar, "model.tar");
+
+        Assert.StartsWith("Failed to unpack archive file. The file format is not valid.", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Tar_NameLongerThanTheFileSystemAllows_GivesKServeMessage()
+    {
+        var error = await RejectedAsync(new TarBuilder().Pax("path", new string('n', 300)).File("model.onnx", "w").ToArray(), "model.tar");
+
+        Assert.StartsWith("Failed to unpack archive file. The file format is not valid.", error.Message, StringComparison.Ordinal);
+    }
+
+    // Entries that an earlier entry is in the way of: the file system answered with IOException or an access error.
+    [Fact]
+    public async Task Tar_EntryUnderAnEarlierFile_IsRejected()
+    {
+        var error = await RejectedAsync(new TarBuilder().File("weights", "w").File("weights/model.onnx", "w").ToArray(), "model.tar");
+
+        Assert.Contains("entry 'weights/model.onnx' lies under 'weights', which an earlier entry made a file", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Tar_FileWhereAnEarlierEntryMadeAFolder_IsRejected()
+    {
+        var error = await RejectedAsync(new TarBuilder().Directory("model/").File("model", "w").ToArray(), "model.tar");
+
+        Assert.Contains("entry 'model' is a file where an earlier entry made a directory", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Zip_FolderWhereAnEarlierEntryMadeAFile_IsRejected()
+    {
+        var error = await RejectedAsync(Zip(("model", "w"), ("model/", null)), "model.zip");
+
+        Assert.Contains("entry 'model/' is a directory where an earlier entry made a file", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Tar_SetuidBitsAreDropped()
     {

@@ -33,10 +33,19 @@ public sealed class TarBuilder
     public TarBuilder Fifo(string name) => Entry(name, '6', string.Empty);
 
     /// <summary>A pax header announcing <paramref name="size"/> bytes for the next entry (sizes above 8 GiB).</summary>
-    public TarBuilder PaxSize(long size)
+    public TarBuilder PaxSize(long size) => Pax("size", size.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>A pax header setting <paramref name="key"/> to <paramref name="value"/> for the next entry (ASCII only).</summary>
+    public TarBuilder Pax(string key, string value)
     {
-        var body = " size=" + size.ToString(CultureInfo.InvariantCulture) + "\n";
-        var length = body.Length + 2;
+        var body = " " + key + "=" + value + "\n";
+        var digits = (body.Length + 1).ToString(CultureInfo.InvariantCulture).Length;
+        var length = body.Length + digits;
+        if (length.ToString(CultureInfo.InvariantCulture).Length != digits)
+        {
+            length++;
+        }
+
         var record = Encoding.ASCII.GetBytes(length.ToString(CultureInfo.InvariantCulture) + body);
         WriteHeader("PaxHeader/model.bin", record.Length, 'x', string.Empty);
         _stream.Write(record);
