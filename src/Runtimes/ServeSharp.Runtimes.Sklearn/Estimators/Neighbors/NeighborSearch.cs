@@ -24,9 +24,14 @@ internal sealed class NeighborSearch
     public NeighborSearch(SkObject est)
     {
         var fitX = est.Array("_fit_X");
+        if (fitX.Rank != 2)
+        {
+            throw est.WrongType("_fit_X", "a 2-D array of training samples");
+        }
+
         _data = fitX.ToDoubles();
-        _features = (int)fitX.Shape[1];
-        Samples = (int)fitX.Shape[0];
+        _features = checked((int)fitX.Shape[1]);
+        Samples = checked((int)fitX.Shape[0]);
         var metric = est.String("effective_metric_");
         var parameters = est.Get("effective_metric_params_") as PyDict;
         _p = metric switch
@@ -51,8 +56,35 @@ internal sealed class NeighborSearch
             _idxEnd = nodeData.FieldAsDoubles("idx_end").Select(v => (long)v).ToArray();
             _isLeaf = nodeData.FieldAsDoubles("is_leaf").Select(v => (long)v).ToArray();
             _bounds = bounds.ToDoubles();
-            _nodes = (int)nodeData.Count;
+            _nodes = checked((int)nodeData.Count);
+            if (!IsConsistentTree())
+            {
+                throw est.WrongType("_tree", "a KD-tree whose nodes, bounds and indices fit _fit_X");
+            }
         }
+    }
+
+    // The query below indexes with these arrays without further checks: every sample index inside _fit_X, every
+    // node's range inside idx_array, bounds for every node, and an inner node's two children (2i+1, 2i+2) present.
+    private bool IsConsistentTree()
+    {
+        var (indices, starts, ends, leaves) = (_idxArray!, _idxStart!, _idxEnd!, _isLeaf!);
+        if (_bounds!.Length != 2L * _nodes * _features || starts.Length != _nodes || ends.Length != _nodes
+            || leaves.Length != _nodes || _nodes == 0 || indices.Any(i => i < 0 || i >= Samples))
+        {
+            return false;
+        }
+
+        for (var node = 0; node < _nodes; node++)
+        {
+            if (starts[node] < 0 || starts[node] > ends[node] || ends[node] > indices.Length
+                || (leaves[node] == 0 && 2L * node + 2 >= _nodes))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     public int Samples { get; }

@@ -24,6 +24,11 @@ public sealed class SimpleImputer : ITransformer
         var statistics = est.Array("statistics_");
         var missing = est.Get("missing_values");
         _missing = missing is null ? double.NaN : SkObject.ToDouble(missing) ?? throw est.Unsupported($"missing_values {missing}");
+        if (statistics.Count != _features)
+        {
+            throw est.WrongType("statistics_", $"one statistic per feature ({_features})");
+        }
+
         if (statistics.DType.Kind is 'O' or 'U')
         {
             _textStats = statistics.ToObjects().Select(o => o?.ToString()).ToArray();
@@ -46,7 +51,13 @@ public sealed class SimpleImputer : ITransformer
                 throw indicator.Unsupported("features='all'");
             }
 
-            _indicatorFeatures = indicator.Array("features_").ToLongs().Select(v => (int)v).ToArray();
+            var features = indicator.Array("features_").ToLongs();
+            if (features.Any(f => f < 0 || f >= _features))
+            {
+                throw indicator.WrongType("features_", $"feature indices below {_features}");
+            }
+
+            _indicatorFeatures = features.Select(v => (int)v).ToArray();
         }
     }
 
