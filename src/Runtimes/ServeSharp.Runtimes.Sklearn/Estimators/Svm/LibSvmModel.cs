@@ -56,6 +56,11 @@ internal sealed class LibSvmModel
         {
             throw est.WrongType("_dual_coef_", $"a libsvm model for {classes} classes");
         }
+
+        if (classes >= 2 && HasProbability && (_probA.Length != pairs || _probB.Length != pairs))
+        {
+            throw est.WrongType("_probA", $"one Platt pair per class pair ({pairs})");
+        }
     }
 
     public int Features { get; }
@@ -65,6 +70,13 @@ internal sealed class LibSvmModel
     public int Classes { get; }
 
     public bool HasProbability => _probA.Length > 0 && _probB.Length > 0;
+
+    /// <summary>
+    /// Whether <c>_n_support</c> splits the support vectors among the classes (one count per class, adding up to
+    /// <see cref="SupportCount"/>): the one-vs-one votes index the vectors by it. Regressors keep other counts there.
+    /// </summary>
+    public bool SupportCountsFitClasses =>
+        _nSupport.Length == Classes && _nSupport.All(n => n >= 0) && _nSupport.Sum(n => (long)n) == SupportCount;
 
     /// <summary>Kernel values of <paramref name="x"/> against every support vector.</summary>
     public void Kernel(ReadOnlySpan<double> x, Span<double> k)

@@ -18,6 +18,11 @@ public sealed class SupportVectorClassifier : IPredictor
     {
         _classes = new ClassLabels(est.Array("classes_"), est.ClassName);
         _svm = new LibSvmModel(est, _classes.Count);
+        if (!_svm.SupportCountsFitClasses)
+        {
+            throw est.WrongType("_n_support", $"support-vector counts for {_classes.Count} classes adding up to {_svm.SupportCount}");
+        }
+
         var breakTies = est.Bool("break_ties");
         var shape = est.StringOrNull("decision_function_shape");
         if (breakTies && shape == "ovo")
