@@ -71,6 +71,11 @@ public static class YamlToJsonConverter
         try
         {
             var node = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip });
+            if (!JsonTextCheck.IsText(node))
+            {
+                throw new ManifestSyntaxException($"error parsing {source}: error converting YAML to JSON: {JsonTextCheck.Problem}");
+            }
+
             return node is null ? [] : [new YamlDocumentNode(node, 1)];
         }
         catch (JsonException e)

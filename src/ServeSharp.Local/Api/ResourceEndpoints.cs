@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using ServeSharp.Control.Serialization;
 using ServeSharp.Local.Store;
 
 namespace ServeSharp.Local.Api;
@@ -349,6 +350,11 @@ public static class ResourceEndpoints
             catch (JsonException e)
             {
                 throw new BadRequestException(400, "BadRequest", $"the request body is not valid JSON: {e.Message}");
+            }
+
+            if (!JsonTextCheck.IsText(node))
+            {
+                throw new BadRequestException(400, "BadRequest", $"the request body is not valid JSON: {JsonTextCheck.Problem}");
             }
 
             return node as JsonObject

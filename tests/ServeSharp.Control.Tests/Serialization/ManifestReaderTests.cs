@@ -172,6 +172,7 @@ public class ManifestReaderTests
     [InlineData("a: 1\na: 2\n", "error parsing f.yaml: error converting YAML to JSON: yaml: unmarshal errors:\n  line 2: key \"a\" already set in map")]
     [InlineData("{\"apiVersion\": ", "error parsing f.yaml: error converting YAML to JSON: ")]
     [InlineData("steps:\n  - a: b\n:\nx    y: z\n", "error parsing f.yaml: error converting YAML to JSON: yaml: malformed document")] // YamlDotNet: ArgumentException
+    [InlineData("{\"apiVersion\":\"v1\",\"kind\":\"X\",\"metadata\":{\"name\":\"a\\ud800\"}}", "error parsing f.yaml: error converting YAML to JSON: a string is not valid UTF-8 or holds an invalid \\u escape")]
     public void Read_SyntaxErrors_ThrowClearMessage(string text, string prefix)
     {
         var e = Assert.Throws<ManifestSyntaxException>(() => ManifestReader.Read(text, "f.yaml"));

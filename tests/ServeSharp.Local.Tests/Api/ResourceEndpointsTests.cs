@@ -68,6 +68,23 @@ public sealed class ResourceEndpointsTests
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
     }
 
+    [Theory]
+    [InlineData("a\\ud800")] // a lone surrogate escape
+    [InlineData("a\u00ff")] // stands for the byte 0xFF, which UTF-8 never uses
+    public async Task Post_WithAStringThatIsNotText_Is400NotAServerError(string name)
+    {
+        await using var api = await ControlApiFixture.StartAsync();
+        var text = """{"apiVersion":"serving.kserve.io/v1beta1","kind":"InferenceService","metadata":{"name":"NAME"},"spec":{"predictor":{"model":{"modelFormat":{"name":"onnx"},"storageUri":"gs://a"}}}}"""
+            .Replace("NAME", name, StringComparison.Ordinal);
+        using var content = new ByteArrayContent(System.Text.Encoding.Latin1.GetBytes(text));
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+
+        var response = await api.Client.PostAsync(IsvcPath, content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("the request body is not valid JSON: a string is not valid UTF-8 or holds an invalid \\u escape", (string?)(await BodyAsync(response))["message"]);
+    }
+
     [Fact]
     public async Task Put_WithStaleResourceVersion_Is409Conflict()
     {
