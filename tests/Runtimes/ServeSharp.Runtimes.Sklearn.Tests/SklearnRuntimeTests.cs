@@ -75,10 +75,11 @@ public sealed class SklearnRuntimeTests
     [InlineData("dt_multi_iris.joblib", "1306:254", "Tree 0: node 1 splits on feature 16646146, outside 0..3.")]
     [InlineData("dt_str_iris.p4.pkl", "933:255", "field 'left_child' of the structured array lies outside its 56-byte records")]
     [InlineData("iforest_iris.p2.pkl", "151002:77", "a tree splits on its feature 5046273, but its feature list has 4")]
-    // These three loaded, then failed every prediction with IndexOutOfRange / ArgumentOutOfRange.
+    // These four loaded, then failed every prediction with IndexOutOfRange / ArgumentOutOfRange.
     [InlineData("pipe_normalizer_l1_knn.p3.pkl", "7264:3", "expected a KD-tree whose nodes, bounds and indices fit _fit_X")]
     [InlineData("pipe_imputer_const_linreg.p4.pkl", "644:186", "expected feature indices below 4")]
     [InlineData("pipe_pca_whiten_svc.p2.pkl", "5128:31", "expected support-vector counts for 3 classes adding up to 70")]
+    [InlineData("pipe_onehot_infreq_ridge.p5.pkl", "1321:6", "expected categories of feature 3 that fit its 5 output columns")]
     [InlineData("logreg_iris.bz2.joblib", "3:88", "compressed data is corrupt: ")]
     [InlineData("logreg_iris.xz.joblib", "7:255", "compressed data is corrupt: ")]
     [InlineData("logreg_iris.lzma.joblib", "1:0 2:0 3:0 4:0", "compressed data is corrupt: ")]

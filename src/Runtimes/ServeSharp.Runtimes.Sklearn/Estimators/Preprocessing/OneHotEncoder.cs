@@ -31,6 +31,11 @@ public sealed class OneHotEncoder : ITransformer
         if (est.ArrayOrNone("drop_idx_") is { } drops)
         {
             var items = drops.ToObjects();
+            if (items.Length != _categories.Length)
+            {
+                throw est.WrongType("drop_idx_", $"one entry per feature ({_categories.Length})");
+            }
+
             for (var i = 0; i < items.Length; i++)
             {
                 _drop[i] = items[i] is null ? -1 : (int)(SkObject.ToDouble(items[i]) ?? -1);
@@ -74,6 +79,41 @@ public sealed class OneHotEncoder : ITransformer
         }
 
         _width = _outputs.Sum();
+        for (var j = 0; j < _categories.Length; j++)
+        {
+            if (!ColumnsFit(j))
+            {
+                throw est.WrongType("categories_", $"categories of feature {j} that fit its {_outputs[j]} output columns (drop_idx_, infrequent mappings)");
+            }
+        }
+    }
+
+    // Transform writes category k of feature j to column position(k) of the feature's block; every category (and the
+    // infrequent stand-in) must land inside that block.
+    private bool ColumnsFit(int j)
+    {
+        var count = _categories[j].Count;
+        if (_firstInfrequent[j] >= count)
+        {
+            return false;
+        }
+
+        for (var category = 0; category < count; category++)
+        {
+            var k = _toInfrequent[j] is { } mapping ? mapping[category] : category;
+            if (k == _drop[j])
+            {
+                continue;
+            }
+
+            var position = _drop[j] >= 0 && k > _drop[j] ? k - 1 : k;
+            if (position < 0 || position >= _outputs[j])
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <inheritdoc />
