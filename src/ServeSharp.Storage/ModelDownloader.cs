@@ -185,7 +185,13 @@ public sealed class ModelDownloader : IDisposable
         return (count, 0);
     }
 
-    private static string LocalPath(string uri) => uri.StartsWith("file://", StringComparison.Ordinal) ? uri["file://".Length..] : uri;
+    private static string LocalPath(string uri)
+    {
+        var path = uri.StartsWith("file://", StringComparison.Ordinal) ? uri["file://".Length..] : uri;
+        return path.Contains('\0', StringComparison.Ordinal)
+            ? throw new StorageException(StorageErrorKind.InvalidUri, $"The storage URI {SecretRedactor.RedactUri(uri)} names a path with a NUL character.")
+            : path;
+    }
 
     private IStorageSource CreateSource(string uri, StorageUriKind kind) => kind switch
     {

@@ -34,8 +34,10 @@ internal sealed class ModelTransfer
         {
             listed = await RunAsync($"listing {source.DisplayUri}", source.ListAsync, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not StorageException && ex is not OperationCanceledException)
+        catch (Exception ex) when (ex is not StorageException && !cancellationToken.IsCancellationRequested)
         {
+            // A timeout (HttpClient's connect timeout is a TaskCanceledException) is a failure to report, not the
+            // caller giving up.
             throw Failure($"Failed to list {source.DisplayUri}", ex);
         }
 
@@ -92,7 +94,7 @@ internal sealed class ModelTransfer
                     }
                 }, token).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is not StorageException && ex is not OperationCanceledException { CancellationToken.IsCancellationRequested: true })
+            catch (Exception ex) when (ex is not StorageException && !token.IsCancellationRequested)
             {
                 throw Failure($"Failed to download {file.SourceKey} from {source.DisplayUri}", ex);
             }

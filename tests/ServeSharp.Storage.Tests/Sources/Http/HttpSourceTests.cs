@@ -196,6 +196,43 @@ public sealed class HttpSourceTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task ServerThatNeverAnswers_TimesOutAsATransferFailure()
+    {
+        // Accepts connections and never sends a byte: the wait for response headers ends with HttpClient's
+        // TaskCanceledException, which used to escape as such ("A task was canceled.") instead of the storage error.
+        using var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        silent.Start();
+        var accepted = new List<System.Net.Sockets.TcpClient>();
+        var accepting = Task.Run(async () =>
+        {
+            try
+            {
+                while (true)
+                {
+                    accepted.Add(await silent.AcceptTcpClientAsync());
+                }
+            }
+            catch (Exception e) when (e is System.Net.Sockets.SocketException or ObjectDisposedException)
+            {
+                // The listener stopped.
+            }
+        });
+        var options = Downloaders.FastOptions(retries: 1);
+        options.ReadTimeout = TimeSpan.FromMilliseconds(300);
+        using var downloader = Downloaders.Create(options: options);
+        var port = ((System.Net.IPEndPoint)silent.LocalEndpoint).Port;
+
+        var error = await Assert.ThrowsAsync<StorageException>(
+            () => downloader.DownloadAsync($"http://127.0.0.1:{port}/models/model.onnx", _temp.Path_("models/model")));
+
+        Assert.Equal(StorageErrorKind.Transfer, error.Kind);
+        Assert.Contains("the request timed out (gave up after 2 attempts)", error.Message, StringComparison.Ordinal);
+        silent.Stop();
+        await accepting;
+        accepted.ForEach(c => c.Dispose());
+    }
+
+    [Fact]
     public async Task ConnectionDropped_IntoExistingDestination_LeavesItEmpty()
     {
         using var downloader = Downloaders.Create(options: Downloaders.FastOptions(retries: 1));

@@ -47,6 +47,17 @@ public sealed class LocalSourceTests : IDisposable
     }
 
     [Fact]
+    public async Task FileUriWithANulCharacter_IsAnInvalidUri()
+    {
+        using var downloader = Downloaders.Create();
+
+        var error = await Assert.ThrowsAsync<StorageException>(() => downloader.DownloadAsync("file:///tmp/\0model", _temp.Path_("out")));
+
+        Assert.Equal(StorageErrorKind.InvalidUri, error.Kind);
+        Assert.Contains("NUL character", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Pvc_ResolvesThroughTheClaimMap()
     {
         _temp.Write("claims/models-pvc/iris/model.onnx", "weights");
