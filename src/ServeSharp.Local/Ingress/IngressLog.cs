@@ -21,4 +21,7 @@ internal static partial class IngressLog
 
     [LoggerMessage(6, LogLevel.Warning, "Accepting an ingress connection failed: {Error}")]
     public static partial void AcceptFailed(ILogger logger, string error);
+
+    [LoggerMessage(7, LogLevel.Warning, "Deciding whether to hand off an ingress connection failed; proxying it")]
+    public static partial void HandoffDecisionFailed(ILogger logger, Exception exception);
 }

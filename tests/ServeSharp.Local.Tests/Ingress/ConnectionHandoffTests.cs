@@ -57,6 +57,28 @@ public sealed class ConnectionHandoffTests
     }
 
     [Fact]
+    public async Task EncodedNulInThePath_Is400_NotAConnectionLeftWithoutAnswer()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        // The handoff decision turned the path into a PathString, which throws for %00; the exception escaped the
+        // unawaited routing task, so the connection was neither handed off nor proxied (found by fuzzing the ingress).
+        await using var harness = await PlatformHarness.StartAsync();
+        await harness.CreateAsync(PlatformHarness.IsvcPath, PlatformHarness.ModelIsvc("hn", "onnx", PlatformHarness.IrisOnnxUri));
+        await harness.WaitAsync("hn", i => PlatformHarness.ConditionStatus(i, "Ready") == "True", "hn ready");
+
+        foreach (var host in new[] { "hn.default.example.com", "nobody.default.example.com" })
+        {
+            using var connection = await RawHttpConnection.ConnectAsync(harness.Platform.IngressPort);
+            var response = await connection.SendAsync("GET", host, "/v2/models/h%00n").WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.Equal(400, response.Status);
+        }
+    }
+
+    [Fact]
     public async Task ExplainOnAHandedOffConnection_GoesToTheExplainer()
     {
         if (!OperatingSystem.IsLinux())

@@ -23,6 +23,7 @@ public sealed class RequestHeadTests
     [InlineData("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n")]
     [InlineData("GET / HTTP/1.1\r\nHost: a\r\nUpgrade: h2c\r\nConnection: Upgrade\r\n\r\n")]
     [InlineData("GET / HTTP/1.1\r\nbroken header\r\n\r\n")]
+    [InlineData("GET /v2/m%00odels HTTP/1.1\r\nHost: a\r\n\r\n")] // an encoded NUL: PathString throws, Kestrel answers 400
     public void UnusualRequests_AreProxied(string head) => Assert.Equal(RequestHead.Result.Proxy, Parse(head, out _, out _));
 
     [Fact]

@@ -140,6 +140,12 @@ internal sealed class HandoffIngressListener : IConnectionListener
         {
             // Fall through: Kestrel sees the state of the socket and handles it like any other connection.
         }
+        catch (Exception e)
+        {
+            // Nothing may strand a connection (this task is not awaited): a head the decision cannot use is proxied,
+            // and Kestrel answers it (e.g. 400 for what it refuses).
+            IngressLog.HandoffDecisionFailed(_logger, e);
+        }
 
         var connection = _connections.Create(client);
         if (!_accepted.TryAdd(connection))

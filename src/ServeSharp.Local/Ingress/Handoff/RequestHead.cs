@@ -58,7 +58,14 @@ internal static class RequestHead
         }
 
         var query = target.IndexOf((byte)'?');
-        path = Encoding.ASCII.GetString(query < 0 ? target : target[..query]);
+        var rawPath = query < 0 ? target : target[..query];
+        if (rawPath.IndexOf("%00"u8) >= 0)
+        {
+            // An encoded NUL: Kestrel refuses the request (400) and PathString would throw; let the proxy path do that.
+            return Result.Proxy;
+        }
+
+        path = Encoding.ASCII.GetString(rawPath);
         string? foundHost = null;
         var rest = head[(lineEnd + 2)..];
         while (rest.Length > 0)
