@@ -88,7 +88,7 @@ public sealed class OneHotEncoder : ITransformer
         }
     }
 
-    // Transform writes category k of feature j to column position(k) of the feature's block; every category (and the
+    // Transform writes category k of feature j to Column(j, k) of the feature's block; every category (and the
     // infrequent stand-in) must land inside that block.
     private bool ColumnsFit(int j)
     {
@@ -100,20 +100,26 @@ public sealed class OneHotEncoder : ITransformer
 
         for (var category = 0; category < count; category++)
         {
-            var k = _toInfrequent[j] is { } mapping ? mapping[category] : category;
-            if (k == _drop[j])
-            {
-                continue;
-            }
-
-            var position = _drop[j] >= 0 && k > _drop[j] ? k - 1 : k;
-            if (position < 0 || position >= _outputs[j])
+            if (Column(j, category) is { } column && (column < 0 || column >= _outputs[j]))
             {
                 return false;
             }
         }
 
         return true;
+    }
+
+    /// <summary>The column of category <paramref name="category"/> within feature <paramref name="j"/>'s block; null when it is the dropped one.</summary>
+    private int? Column(int j, int category)
+    {
+        // drop_idx_ counts in the grouped categories (infrequent ones as one).
+        var k = _toInfrequent[j] is { } mapping ? mapping[category] : category;
+        if (k == _drop[j])
+        {
+            return null;
+        }
+
+        return _drop[j] >= 0 && k > _drop[j] ? k - 1 : k;
     }
 
     /// <inheritdoc />
@@ -148,15 +154,10 @@ public sealed class OneHotEncoder : ITransformer
                     continue;
                 }
 
-                // drop_idx_ counts in the grouped categories (infrequent ones as one).
-                k = _toInfrequent[j] is { } mapping ? mapping[k] : k;
-                if (k == _drop[j])
+                if (Column(j, k) is { } column)
                 {
-                    continue;
+                    result[i * _width + offset + column] = 1.0;
                 }
-
-                var position = _drop[j] >= 0 && k > _drop[j] ? k - 1 : k;
-                result[i * _width + offset + position] = 1.0;
             }
 
             offset += _outputs[j];
