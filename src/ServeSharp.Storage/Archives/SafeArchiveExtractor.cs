@@ -73,8 +73,7 @@ internal sealed class SafeArchiveExtractor
                 continue;
             }
 
-            var target = Resolve(root, entry.Name, links, budget);
-            EnsureNoClash(root, target, entry.EntryType == TarEntryType.Directory, entry.Name, budget);
+            var target = Resolve(root, entry.Name, entry.EntryType == TarEntryType.Directory, links, budget);
             switch (entry.EntryType)
             {
                 case TarEntryType.Directory:
@@ -126,8 +125,7 @@ internal sealed class SafeArchiveExtractor
                 continue;
             }
 
-            var target = Resolve(root, entry.FullName, links, budget);
-            EnsureNoClash(root, target, isDirectory, entry.FullName, budget);
+            var target = Resolve(root, entry.FullName, isDirectory, links, budget);
             if (isDirectory)
             {
                 Directory.CreateDirectory(target);
@@ -145,7 +143,12 @@ internal sealed class SafeArchiveExtractor
 
     private static bool IsRootName(string name) => name.Replace('\\', '/').Trim('/') is "" or ".";
 
-    private static string Resolve(string root, string name, HashSet<string> links, ArchiveBudget budget)
+    /// <summary>
+    /// The full path <paramref name="name"/> extracts to. Refuses names outside the destination, writes through an
+    /// earlier symlink, and entries an earlier one is in the way of: a file where a directory is (or the reverse), or a
+    /// path through an earlier file, which the file system would report as an IOException or an access error.
+    /// </summary>
+    private static string Resolve(string root, string name, bool isDirectory, HashSet<string> links, ArchiveBudget budget)
     {
         var normalized = SafeRelativePath.Normalize(name)
             ?? throw budget.Rejected($"entry '{name}' has an absolute path or a '..' component and would be written outside the destination");
@@ -162,22 +165,10 @@ internal sealed class SafeArchiveExtractor
             {
                 throw budget.Rejected($"entry '{name}' would be written through the symlink '{Path.GetRelativePath(root, path)}'");
             }
-        }
 
-        return target;
-    }
-
-    /// <summary>
-    /// Refuses an entry that an earlier one is in the way of: a file where a directory is (or the reverse), or a path
-    /// through an earlier file. The file system would report those as an IOException or an access error.
-    /// </summary>
-    private static void EnsureNoClash(string root, string target, bool isDirectory, string name, ArchiveBudget budget)
-    {
-        for (var parent = Path.GetDirectoryName(target)!; parent.Length > root.Length; parent = Path.GetDirectoryName(parent)!)
-        {
-            if (File.Exists(parent))
+            if (path != target && File.Exists(path))
             {
-                throw budget.Rejected($"entry '{name}' lies under '{Path.GetRelativePath(root, parent)}', which an earlier entry made a file");
+                throw budget.Rejected($"entry '{name}' lies under '{Path.GetRelativePath(root, path)}', which an earlier entry made a file");
             }
         }
 
@@ -185,6 +176,8 @@ internal sealed class SafeArchiveExtractor
         {
             throw budget.Rejected($"entry '{name}' is a {(isDirectory ? "directory" : "file")} where an earlier entry made a {(isDirectory ? "file" : "directory")}");
         }
+
+        return target;
     }
 
     private static void CreateSymbolicLink(string root, string target, string name, string linkName, HashSet<string> links, ArchiveBudget budget)
