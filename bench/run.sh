@@ -130,8 +130,13 @@ start_servesharp() {
   echo $!
 }
 
+# stop PID: SIGTERM, then wait until the process is gone (up to 30 s, then SIGKILL). start_servesharp runs in a command
+# substitution, so its server is not this shell's child and `wait` alone returned at once: the next cold start then
+# began while the last server was still shutting down, and could be answered by it (two 15 and 30 ms "starts").
 stop() {
   kill -TERM "$1" 2>/dev/null || true
+  for _ in $(seq 3000); do kill -0 "$1" 2>/dev/null || break; sleep 0.01; done
+  kill -KILL "$1" 2>/dev/null || true
   wait "$1" 2>/dev/null || true
 }
 
