@@ -45,15 +45,11 @@ for port in 28080 28082; do
   for _ in $(seq 600); do curl -fs -o /dev/null "http://127.0.0.1:$port/v2/health/ready" && break; sleep 0.05; done
 done
 
-# cpu_ticks PID: the process's user + system time in clock ticks.
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 # load PORT SECONDS [THREADS CONNECTIONS]: one wrk run; prints "req/s requests".
 load() {
   wrk -t"${3:-2}" -c"${4:-16}" -d"$2"s -s "$lua" "http://127.0.0.1:$1$URL_PATH" |
     awk '/ requests in / { n = $1 } /Requests\/sec/ { rps = $2 } END { print rps, n }'
 }
-# cpu_per_request TICKS REQUESTS: µs of server CPU per request.
-cpu_per_request() { awk -v t="$1" -v n="$2" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", (n > 0 ? t * 1e6 / hz / n : 0) }'; }
 # run PORT PID SECONDS: one wrk run with the full load on one server; prints "req/s cpu-µs-per-request".
 run() {
   local before rps n

@@ -46,3 +46,17 @@ write_post_lua() {
     if [ -n "${3:-}" ]; then echo "wrk.headers[\"Host\"] = \"$3\""; fi
   } >"$1"
 }
+
+# cpu_ticks PID: the process's user + system time in clock ticks (/proc/PID/stat fields 14 and 15, counted after the
+# command name, which may hold spaces).
+cpu_ticks() {
+  local stat
+  stat=$(<"/proc/$1/stat")
+  stat=${stat##*) }
+  # shellcheck disable=SC2086
+  set -- $stat
+  echo $(( ${12} + ${13} ))
+}
+
+# cpu_per_request TICKS REQUESTS: µs of CPU per request.
+cpu_per_request() { awk -v t="$1" -v n="$2" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", (n > 0 ? t * 1e6 / hz / n : 0) }'; }

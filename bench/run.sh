@@ -240,6 +240,14 @@ h2load_stats() {
     }'
 }
 
+# requests_done LOG KIND: how many requests the finished run completed (wrk: "N requests in"; h2load: "D done").
+requests_done() {
+  case $2 in
+    wrk) awk '/ requests in / { print $1 }' "$1.txt" ;;
+    h2load) awk '/^requests:/ { gsub(/,/, ""); print $6 }' "$1.txt" ;;
+  esac
+}
+
 ss_url() { case $1 in v1) echo "http://127.0.0.1:$SS_HTTP/v1/models/$MODEL:predict" ;; v2) echo "http://127.0.0.1:$SS_HTTP/v2/models/$MODEL/infer" ;; esac; }
 ce_url() { case $1 in v1) echo "http://127.0.0.1:$CE_HTTP/v1/models/$2:predict" ;; v2) echo "http://127.0.0.1:$CE_HTTP/v2/models/$2/infer" ;; esac; }
 
@@ -254,15 +262,17 @@ h2load_run warmup-ce-grpc "http://127.0.0.1:$CE_GRPC$GRPC_PATH" "$WORK/requests/
 # measure_scenario NAME KIND SS_ARGS... -- CE_ARGS...: BENCH_ROUNDS rounds of four measured runs, A B B A (A is
 # servesharp in odd rounds and the ceiling in even ones), each after BENCH_SCENARIO_WARMUP seconds of unmeasured load
 # when the target changes. KIND is wrk or h2load; the args are the run function's after the log name. Appends
-# "NAME|ss stats|ce stats|ratios" to rows, where the stats are each target's median run (by req/s) and ratios lists
-# each round's servesharp/ceiling ratio of summed req/s.
+# "NAME|ss stats|ce stats|ratios|cpu" to rows, where the stats are each target's median run (by req/s), ratios lists
+# each round's servesharp/ceiling ratio of summed req/s and cpu is "servesharp ceiling": each target's median over its
+# runs of the process's CPU time (user + system) per completed request, in µs. CPU per request leaves out the load
+# generator's share of the cores, so it moves less between machines and spells than req/s does.
 measure_scenario() {
   local name=$1 kind=$2; shift 2
   local ss_args=() ce_args=()
   while [ "$1" != -- ]; do ss_args+=("$1"); shift; done; shift
   ce_args=("$@")
-  local run=${kind}_run stats=${kind}_stats round order target previous part log line ss_sum ce_sum
-  local ss_lines=() ce_lines=() ratios=()
+  local run=${kind}_run stats=${kind}_stats round order target previous part log line ss_sum ce_sum ticks
+  local ss_lines=() ce_lines=() ratios=() ss_cpu=() ce_cpu=()
   for round in $(seq "$ROUNDS"); do
     if [ $((round % 2)) -eq 1 ]; then order=(ss ce ce ss); else order=(ce ss ss ce); fi
     previous="" part=0 ss_sum=0 ce_sum=0
@@ -271,12 +281,16 @@ measure_scenario() {
       log="$target-$(printf '%s' "$name" | tr -cs 'A-Za-z0-9' '-')r$round-$part"
       if [ $target = ss ]; then
         [ "$previous" = ss ] || $run "pre-$target" "${ss_args[@]}" "$SCENARIO_WARMUP"
+        ticks=$(cpu_ticks "$SS_PID")
         $run "$log" "${ss_args[@]}" "$DURATION"
+        ss_cpu+=("$(cpu_per_request $(($(cpu_ticks "$SS_PID") - ticks)) "$(requests_done "$WORK/logs/$log" "$kind")")")
         line=$($stats "$WORK/logs/$log"); ss_lines+=("$line")
         ss_sum=$(awk -v a="$ss_sum" -v b="${line%% *}" 'BEGIN { print a + b }')
       else
         [ "$previous" = ce ] || $run "pre-$target" "${ce_args[@]}" "$SCENARIO_WARMUP"
+        ticks=$(cpu_ticks "$CE_PID")
         $run "$log" "${ce_args[@]}" "$DURATION"
+        ce_cpu+=("$(cpu_per_request $(($(cpu_ticks "$CE_PID") - ticks)) "$(requests_done "$WORK/logs/$log" "$kind")")")
         line=$($stats "$WORK/logs/$log"); ce_lines+=("$line")
         ce_sum=$(awk -v a="$ce_sum" -v b="${line%% *}" 'BEGIN { print a + b }')
       fi
@@ -285,8 +299,10 @@ measure_scenario() {
     ratios+=("$(awk -v a="$ss_sum" -v b="$ce_sum" 'BEGIN { if (b > 0) printf "%.0f", 100 * a / b; else print 0 }')")
   done
   local mid=$(( ${#ss_lines[@]} / 2 ))
-  rows+=("$name|$(printf '%s\n' "${ss_lines[@]}" | sort -n | sed -n "${mid}p")|$(printf '%s\n' "${ce_lines[@]}" | sort -n | sed -n "${mid}p")|${ratios[*]}")
-  log "$name: servesharp/ceiling per round ${ratios[*]} (%)"
+  local cpu_mid=$(( (${#ss_cpu[@]} + 1) / 2 ))
+  local cpu="$(printf '%s\n' "${ss_cpu[@]}" | sort -n | sed -n "${cpu_mid}p") $(printf '%s\n' "${ce_cpu[@]}" | sort -n | sed -n "${cpu_mid}p")"
+  rows+=("$name|$(printf '%s\n' "${ss_lines[@]}" | sort -n | sed -n "${mid}p")|$(printf '%s\n' "${ce_lines[@]}" | sort -n | sed -n "${mid}p")|${ratios[*]}|$cpu")
+  log "$name: servesharp/ceiling per round ${ratios[*]} (%); CPU µs per request, servesharp and ceiling: $cpu"
 }
 
 rows=()
@@ -358,26 +374,29 @@ kind="full run"
   echo "Start to ready (spawn → first 200 from \`/v2/models/$MODEL/ready\`, $STARTS cold starts each): \`servesharp-serve\` (native) median **${READY_MEDIAN} ms** (all: ${READY_SORTED% }); \`servesharp serve\` (ReadyToRun tool) median ${TOOL_MEDIAN} ms (all: ${TOOL_SORTED% })."
   echo
   if [ -z "$NAME" ]; then
-    echo "| scenario | servesharp req/s | p50 ms | p99 ms | errors | ceiling req/s | p50 ms | p99 ms | per-round ratios | servesharp / ceiling |"
-    echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
-  else
-    echo "| scenario | servesharp req/s | p50 ms | p99 ms | errors | ceiling req/s | p50 ms | p99 ms | per-round ratios | servesharp / ceiling | ONNX example / ceiling |"
+    echo "| scenario | servesharp req/s | p50 ms | p99 ms | errors | ceiling req/s | p50 ms | p99 ms | CPU µs/req servesharp / ceiling | per-round ratios | servesharp / ceiling |"
     echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+  else
+    echo "| scenario | servesharp req/s | p50 ms | p99 ms | errors | ceiling req/s | p50 ms | p99 ms | CPU µs/req servesharp / ceiling | per-round ratios | servesharp / ceiling | ONNX example / ceiling |"
+    echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
   fi
   for row in "${rows[@]}"; do
-    IFS='|' read -r name ss ce rounds <<<"$row"
+    IFS='|' read -r name ss ce rounds cpu <<<"$row"
     read -r ss_rps ss_p50 ss_p99 ss_err <<<"$ss"
     read -r ce_rps ce_p50 ce_p99 _ <<<"$ce"
+    read -r ss_cpu ce_cpu <<<"$cpu"
     ratio=$(printf '%s\n' $rounds | sort -n | sed -n "$(( (ROUNDS + 1) / 2 ))p")%
     if [ -z "$NAME" ]; then
-      echo "| $name | $ss_rps | $ss_p50 | $ss_p99 | $ss_err | $ce_rps | $ce_p50 | $ce_p99 | ${rounds// / · } | $ratio |"
+      echo "| $name | $ss_rps | $ss_p50 | $ss_p99 | $ss_err | $ce_rps | $ce_p50 | $ce_p99 | $ss_cpu / $ce_cpu | ${rounds// / · } | $ratio |"
     else
-      echo "| $name | $ss_rps | $ss_p50 | $ss_p99 | $ss_err | $ce_rps | $ce_p50 | $ce_p99 | ${rounds// / · } | $ratio | $(onnx_ratio "$name") |"
+      echo "| $name | $ss_rps | $ss_p50 | $ss_p99 | $ss_err | $ce_rps | $ce_p50 | $ce_p99 | $ss_cpu / $ce_cpu | ${rounds// / · } | $ratio | $(onnx_ratio "$name") |"
     fi
   done
   echo
   echo "req/s and latencies: the median run of each target; servesharp / ceiling: the median of the per-round ratios"
   echo "(each round's ratio: servesharp's req/s summed over its two runs over the ceiling's). Errors: the median run's."
+  echo "CPU µs/req: each process's user + system CPU time (/proc) per completed request, the median over its runs; it"
+  echo "leaves out the load generator's share of the cores, so it moves less between machines than req/s."
   echo "p50/p99: wrk's latency distribution (REST); h2load's per-request log (gRPC). h2load counts HTTP status only;"
   echo "the run checked \`grpc-status: 0\` on servesharp's recorded answers before loading. Raw output: \`$WORK/logs/\`."
   if [ -n "$NAME" ]; then
