@@ -20,6 +20,10 @@ public sealed class ColumnTransformer : ITransformer
     {
         _features = (int)est.Long("n_features_in_");
         _featureNames = est.ArrayOrNull("feature_names_in_")?.ToObjects().Select(o => o as string ?? "").ToArray();
+        if (_featureNames is not null && _featureNames.Length != _features)
+        {
+            throw est.WrongType("feature_names_in_", $"{_features} names, one for each of n_features_in_");
+        }
         foreach (var item in est.List("transformers_"))
         {
             if (item is not PyTuple { Count: 3 } t || t[0] is not string name)
@@ -28,6 +32,11 @@ public sealed class ColumnTransformer : ITransformer
             }
 
             var columns = ResolveColumns(est, t[2]);
+            if (Array.Exists(columns, c => c < 0 || c >= _features))
+            {
+                throw est.WrongType("transformers_", $"columns of transformer '{name}' among the {_features} of n_features_in_");
+            }
+
             if (columns.Length == 0 || t[1] is "drop")
             {
                 continue;
@@ -105,8 +114,10 @@ public sealed class ColumnTransformer : ITransformer
             throw est.Unsupported("column slices with a step or by name");
         }
 
-        var start = slice.Start is long s ? (int)s : 0;
-        var stop = slice.Stop is long e ? (int)Math.Min(e, _features) : _features;
+        // Python's rules: negative bounds count from the end, and both are clamped to 0.._features.
+        int Bound(object? value, int fallback) => value is long v ? (int)Math.Clamp(v < 0 ? v + _features : v, 0, _features) : fallback;
+        var start = Bound(slice.Start, 0);
+        var stop = Bound(slice.Stop, _features);
         return Enumerable.Range(start, Math.Max(0, stop - start)).ToArray();
     }
 

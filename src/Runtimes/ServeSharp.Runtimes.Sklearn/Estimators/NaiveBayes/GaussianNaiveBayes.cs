@@ -21,10 +21,24 @@ public sealed class GaussianNaiveBayes : IPredictor
     {
         _classes = new ClassLabels(est.Array("classes_"), est.ClassName);
         var theta = est.Array("theta_");
+        if (theta.Rank != 2 || _classes.Count == 0 || theta.Shape[0] != _classes.Count)
+        {
+            throw est.WrongType("theta_", $"a 2-D array with a row for each of the {_classes.Count} classes");
+        }
+
         _features = (int)theta.Shape[1];
         _theta = theta.ToDoubles();
         _var = est.Array("var_").ToDoubles();
+        if (_var.Length != _theta.Length)
+        {
+            throw est.WrongType("var_", $"{_theta.Length} values, one for each of theta_'s");
+        }
+
         _logPrior = est.Array("class_prior_").ToDoubles().Select(v => Math.Log(v)).ToArray();
+        if (_logPrior.Length != _classes.Count)
+        {
+            throw est.WrongType("class_prior_", $"{_classes.Count} values, one for each class");
+        }
         _logNorm = new double[_classes.Count];
         for (var c = 0; c < _classes.Count; c++)
         {

@@ -36,13 +36,18 @@ public sealed class KNeighbors : IPredictor
             _ => throw est.Unsupported("callable weights"),
         };
         var y = est.Array("_y");
+        if (y.Rank is not (1 or 2) || y.Shape[0] != _search.Samples)
+        {
+            throw est.WrongType("_y", $"a 1-D or 2-D array with a row for each of the {_search.Samples} training samples");
+        }
+
         if (classifier)
         {
             _classes = est.Bool("outputs_2d_")
                 ? est.List("classes_").Select(c => new ClassLabels(c as NdArray ?? throw est.WrongType("classes_", "a list of arrays"), est.ClassName)).ToArray()
                 : [new ClassLabels(est.Array("classes_"), est.ClassName)];
             _targets = _classes.Length;
-            if ((_targets > 1 && (y.Rank != 2 || y.Shape[1] != _targets)) || _classes.Any(c => c.DataType != _classes[0].DataType))
+            if ((_targets > 1 ? y.Rank != 2 || y.Shape[1] != _targets : y.Count != _search.Samples) || _classes.Any(c => c.DataType != _classes[0].DataType))
             {
                 throw est.WrongType("_y", $"class indices for {_targets} outputs of one label type");
             }

@@ -22,9 +22,19 @@ public sealed class MultilayerPerceptron : IPredictor
     public MultilayerPerceptron(SkObject est, bool classifier)
     {
         var coefs = est.List("coefs_").Select(c => c as NdArray ?? throw est.WrongType("coefs_", "a list of arrays")).ToArray();
+        if (coefs.Length == 0 || Array.Exists(coefs, c => c.Rank != 2) ||
+            Enumerable.Range(1, coefs.Length - 1).Any(i => coefs[i].Shape[0] != coefs[i - 1].Shape[1]))
+        {
+            throw est.WrongType("coefs_", "2-D weight arrays, each with a row for each column of the one before");
+        }
+
         _weights = coefs.Select(c => c.ToDoubles()).ToArray();
         _biases = est.List("intercepts_").Select(c => (c as NdArray ?? throw est.WrongType("intercepts_", "a list of arrays")).ToDoubles()).ToArray();
         _sizes = [(int)coefs[0].Shape[0], .. coefs.Select(c => (int)c.Shape[1])];
+        if (_biases.Length != coefs.Length || Enumerable.Range(0, coefs.Length).Any(i => _biases[i].Length != _sizes[i + 1]))
+        {
+            throw est.WrongType("intercepts_", "a bias array for each layer of coefs_, as long as its columns");
+        }
         _hidden = est.String("activation");
         _output = est.String("out_activation_");
         foreach (var a in new[] { _hidden, _output })
@@ -38,6 +48,10 @@ public sealed class MultilayerPerceptron : IPredictor
         if (classifier)
         {
             _classes = new ClassLabels(est.Array("classes_"), est.ClassName);
+            if (_classes.Count < 2 || _sizes[^1] != (_classes.Count == 2 ? 1 : _classes.Count))
+            {
+                throw est.WrongType("coefs_", $"an output layer of {(_classes.Count == 2 ? 1 : _classes.Count)} unit(s) for {_classes.Count} classes (at least 2)");
+            }
         }
     }
 

@@ -38,6 +38,11 @@ public sealed class ColumnwiseAffine : ITransformer
                 if (est.Bool("clip"))
                 {
                     var range = est.List("feature_range");
+                    if (range.Count != 2)
+                    {
+                        throw est.WrongType("feature_range", "a (min, max) pair");
+                    }
+
                     _clip = (SkObject.ToDouble(range[0]) ?? 0, SkObject.ToDouble(range[1]) ?? 1);
                 }
 
@@ -50,6 +55,15 @@ public sealed class ColumnwiseAffine : ITransformer
         if (_features == 0)
         {
             _features = (int)est.Long("n_features_in_");
+        }
+
+        foreach (var (values, name) in new[] { (_subtract, "mean_ or center_"), (_divide, "scale_"), (_multiply, "scale_"), (_add, "min_") })
+        {
+            if (values is not null && values.Length != _features)
+            {
+                throw new SklearnModelException(
+                    $"{est.ClassName}: its {name} holds {values.Length} values where the scaler's other arrays hold {_features}, one per feature (file written by scikit-learn {est.Version})");
+            }
         }
     }
 

@@ -29,7 +29,12 @@ public sealed class OrdinalEncoder : ITransformer
         {
             foreach (var (k, v) in missing.Entries)
             {
-                _missingIndex[(int)(long)k!] = (int)(long)v!;
+                if (k is not long feature || v is not long category || feature < 0 || feature >= _categories.Length)
+                {
+                    throw est.WrongType("_missing_indices", $"a dict from feature index (below {_categories.Length}) to category index");
+                }
+
+                _missingIndex[(int)feature] = (int)category;
             }
         }
     }

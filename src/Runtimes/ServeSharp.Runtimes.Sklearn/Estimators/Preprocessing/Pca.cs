@@ -15,13 +15,27 @@ public sealed class Pca : ITransformer
     public Pca(SkObject est)
     {
         var comps = est.Array("components_");
+        if (comps.Rank != 2)
+        {
+            throw est.WrongType("components_", "a 2-D array");
+        }
+
         _components = comps.ToDoubles();
         _outputs = (int)comps.Shape[0];
         _features = (int)comps.Shape[1];
         _mean = est.Array("mean_").ToDoubles();
+        if (_mean.Length != _features)
+        {
+            throw est.WrongType("mean_", $"{_features} values, one for each column of components_");
+        }
+
         if (est.Bool("whiten"))
         {
             _whitenScale = est.Array("explained_variance_").ToDoubles().Select(Math.Sqrt).ToArray();
+            if (_whitenScale.Length != _outputs)
+            {
+                throw est.WrongType("explained_variance_", $"{_outputs} values, one for each row of components_");
+            }
         }
     }
 

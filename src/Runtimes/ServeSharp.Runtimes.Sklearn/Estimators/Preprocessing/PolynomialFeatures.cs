@@ -26,6 +26,53 @@ public sealed class PolynomialFeatures : ITransformer
         _includeBias = est.Bool("include_bias");
         _outFull = (int)est.Long("_n_out_full");
         _out = (int)est.Long("n_output_features_");
+        if (_features < 0 || _minDegree < 0 || _maxDegree < _minDegree)
+        {
+            throw est.WrongType("_max_degree", $"a degree range {_minDegree}..{_maxDegree} over {_features} features that scikit-learn can fit");
+        }
+
+        if (_outFull != Combinations(0) || _out != Combinations(_minDegree))
+        {
+            throw est.WrongType(
+                "_n_out_full", $"{Combinations(0)} columns ({Combinations(_minDegree)} kept) for {_features} features and degrees {_minDegree}..{_maxDegree}");
+        }
+    }
+
+    // PolynomialFeatures._num_combinations of scikit-learn 1.2: how many output columns degrees minDegree.._maxDegree give.
+    private long Combinations(int minDegree)
+    {
+        long count;
+        if (_interactionOnly)
+        {
+            count = 0;
+            for (var i = Math.Max(1, minDegree); i <= Math.Min(_maxDegree, _features); i++)
+            {
+                count = checked(count + Binomial(_features, i));
+            }
+        }
+        else
+        {
+            count = checked(Binomial((long)_features + _maxDegree, _maxDegree) - 1);
+            if (minDegree > 0)
+            {
+                count -= Binomial((long)_features + minDegree - 1, minDegree - 1) - 1;
+            }
+        }
+
+        return _includeBias ? count + 1 : count;
+    }
+
+    // C(n, k), exact; the loop runs min(k, n - k) times, so a huge degree in a damaged file costs nothing.
+    private static long Binomial(long n, long k)
+    {
+        k = Math.Min(k, n - k);
+        long result = 1;
+        for (long i = 1; i <= k; i++)
+        {
+            result = checked(result * (n - k + i)) / i;
+        }
+
+        return result;
     }
 
     /// <inheritdoc />

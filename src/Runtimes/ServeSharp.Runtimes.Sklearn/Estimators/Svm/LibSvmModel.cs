@@ -33,6 +33,11 @@ internal sealed class LibSvmModel
         }
 
         var sv = est.DenseMatrix("support_vectors_");
+        if (sv.Rank != 2)
+        {
+            throw est.WrongType("support_vectors_", "a 2-D array");
+        }
+
         _sv = sv.ToDoubles();
         SupportCount = (int)sv.Shape[0];
         Features = (int)sv.Shape[1];
@@ -46,7 +51,9 @@ internal sealed class LibSvmModel
         _probB = est.Array("_probB").ToDoubles();
         Classes = classes;
         _start = new int[Math.Max(classes, 1)];
-        for (var i = 1; i < classes; i++)
+        // Counts that do not fit the classes leave the starts at zero; the classifier refuses them
+        // (SupportCountsFitClasses) with a message saying so.
+        for (var i = 1; i < classes && i <= _nSupport.Length; i++)
         {
             _start[i] = _start[i - 1] + _nSupport[i - 1];
         }

@@ -18,6 +18,11 @@ public sealed class SupportVectorClassifier : IPredictor
     {
         _classes = new ClassLabels(est.Array("classes_"), est.ClassName);
         _svm = new LibSvmModel(est, _classes.Count);
+        if (_classes.Count < 2)
+        {
+            throw est.WrongType("classes_", "at least 2 classes");
+        }
+
         if (!_svm.SupportCountsFitClasses)
         {
             throw est.WrongType("_n_support", $"support-vector counts for {_classes.Count} classes adding up to {_svm.SupportCount}");

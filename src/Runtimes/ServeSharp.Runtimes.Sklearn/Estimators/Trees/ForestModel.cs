@@ -43,15 +43,19 @@ public sealed class ForestModel : IPredictor
             _classes = _outputs == 1
                 ? [new ClassLabels(est.Array("classes_"), est.ClassName)]
                 : est.List("classes_").Select(c => new ClassLabels(c as NdArray ?? throw est.WrongType("classes_", "a list of arrays"), est.ClassName)).ToArray();
-            if (_classes.Length != _outputs || _classes.Any(c => c.Count > _classesPerOutput) || (_outputs == 1 && _classes[0].Count != _classesPerOutput))
+            if (_classes.Length != _outputs || _classes.Any(c => c.Count == 0 || c.Count > _classesPerOutput) || (_outputs == 1 && _classes[0].Count != _classesPerOutput))
             {
-                throw est.WrongType("classes_", $"{_outputs} class lists of at most {_classesPerOutput} classes");
+                throw est.WrongType("classes_", $"{_outputs} class lists of 1 to {_classesPerOutput} classes");
             }
 
             if (_classes.Any(c => c.DataType != _classes[0].DataType))
             {
                 throw est.Unsupported("outputs whose class labels have different types");
             }
+        }
+        else if (_classesPerOutput != 1)
+        {
+            throw est.WrongType("estimators_", $"regression trees with one value per output, not {_classesPerOutput}");
         }
 
         var builder = new TreeEnsembleBuilder(_features, _outputs * _classesPerOutput)

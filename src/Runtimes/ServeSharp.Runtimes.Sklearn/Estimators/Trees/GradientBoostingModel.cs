@@ -40,6 +40,15 @@ public sealed class GradientBoostingModel : IPredictor
         if (classifier)
         {
             _classes = new ClassLabels(est.Array("classes_"), est.ClassName);
+            var expected = _classes.Count == 2 ? 1 : _classes.Count;
+            if (_classes.Count < 2 || _k != expected)
+            {
+                throw est.WrongType("estimators_", $"{expected} tree(s) per stage for {_classes.Count} classes (at least 2)");
+            }
+        }
+        else if (_k != 1)
+        {
+            throw est.WrongType("estimators_", "one tree per stage");
         }
 
         var learningRate = est.Double("learning_rate");
@@ -172,6 +181,11 @@ public sealed class GradientBoostingModel : IPredictor
                 }
 
                 var prior = DummyProba(dummy);
+                if (prior.Length != (loss == "BinomialDeviance" ? 2 : k))
+                {
+                    throw dummy.WrongType("class_prior_", $"{(loss == "BinomialDeviance" ? 2 : k)} class priors");
+                }
+
                 if (loss == "BinomialDeviance")
                 {
                     var p = Math.Clamp(prior[1], eps, 1 - eps);
@@ -186,7 +200,7 @@ public sealed class GradientBoostingModel : IPredictor
                 }
 
                 var constant = dummy.Get("constant_") is NdArray a ? a.ToDoubles() : [dummy.Double("constant_")];
-                return [constant[0]];
+                return constant.Length == 1 ? [constant[0]] : throw dummy.WrongType("constant_", "a single value");
         }
     }
 

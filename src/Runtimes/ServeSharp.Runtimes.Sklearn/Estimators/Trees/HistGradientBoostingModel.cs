@@ -33,6 +33,15 @@ public sealed class HistGradientBoostingModel : IPredictor
         if (classifier)
         {
             _classes = new ClassLabels(est.Array("classes_"), est.ClassName);
+            var expected = _classes.Count == 2 ? 1 : _classes.Count;
+            if (_classes.Count < 2 || _k != expected)
+            {
+                throw est.WrongType("n_trees_per_iteration_", $"{expected} for {_classes.Count} classes (at least 2)");
+            }
+        }
+        else if (_k != 1)
+        {
+            throw est.WrongType("n_trees_per_iteration_", "1 for a regressor");
         }
 
         var baseline = est.Array("_baseline_prediction").ToDoubles();
@@ -151,6 +160,11 @@ public sealed class HistGradientBoostingModel : IPredictor
         }
 
         var thresholds = est.Object("_bin_mapper").List("bin_thresholds_");
+        if (thresholds.Count < flags.Length)
+        {
+            throw est.WrongType("_bin_mapper", $"bin thresholds for each of the {flags.Length} features of is_categorical_");
+        }
+
         for (var f = 0; f < flags.Length; f++)
         {
             if (flags[f] == 0)
@@ -210,7 +224,7 @@ public sealed class HistGradientBoostingModel : IPredictor
 
             categories ??= new uint[]?[n];
             var row = (int)bitsetIdx[i];
-            if ((row + 1) * 8 > rawBitsets.Length)
+            if (row < 0 || (row + 1) * 8 > rawBitsets.Length)
             {
                 throw predictor.WrongType("raw_left_cat_bitsets", $"a row {row} for node {i}");
             }

@@ -53,6 +53,11 @@ internal sealed class SklearnTree
             throw tree.WrongType("values", "an array of shape (node_count, n_outputs, max_n_classes)");
         }
 
+        if (nodes.Count == 0 || values.Shape[1] == 0 || values.Shape[2] == 0)
+        {
+            throw tree.WrongType("nodes", "a tree with at least one node and one value per node");
+        }
+
         if (nodes.HasField("missing_go_to_left"))
         {
             throw estimator.Unsupported("trees with missing-value support (scikit-learn >= 1.3)");
