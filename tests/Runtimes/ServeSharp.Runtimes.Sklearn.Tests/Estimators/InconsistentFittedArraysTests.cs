@@ -36,6 +36,12 @@ public sealed class InconsistentFittedArraysTests
     [InlineData("pipe_columns_idx.joblib", "ColumnTransformer", "transformers_[1]", "column-past-the-end", "columns of transformer 'onehot' among the 6 of n_features_in_")]
     [InlineData("pipe_columns_pd.joblib", "ColumnTransformer", "feature_names_in_", "drop-row", "names, one for each of n_features_in_")]
     [InlineData("pipe_poly_ridge.joblib", "PolynomialFeatures", "_n_out_full", "plus-one", "66 columns (66 kept) for 10 features and degrees 0..2")]
+    [InlineData("gbc_iris.joblib", "DummyClassifier", "class_prior_", "drop-row", "3 class priors")]
+    [InlineData("hgb_cat.joblib", "_BinMapper", "bin_thresholds_", "keep-one", "bin thresholds for each of the")]
+    [InlineData("mlpclf_iris.joblib", "MLPClassifier", "coefs_", "empty", "2-D weight arrays")]
+    [InlineData("pipe_pca_logreg.joblib", "PCA", "components_", "flatten", "attribute 'components_' is an array of dtype")]
+    [InlineData("svc_rbf_iris.joblib", "SVC", "support_vectors_", "flatten", "expected a 2-D array")]
+    [InlineData("pipe_ordinal_dt.joblib", "OrdinalEncoder", "_missing_indices", "feature-99", "a dict from feature index (below")]
     public void CreatePredictor_AttributeThatDisagreesWithTheOthers_IsRefused(string fixture, string owner, string attribute, string edit, string expected)
     {
         var graph = JoblibFile.Load(Path.Combine(FixturePaths.Models, fixture));
@@ -51,7 +57,7 @@ public sealed class InconsistentFittedArraysTests
     public void CreatePredictor_UnchangedFixtures_Load()
     {
         // The checks above must not refuse what scikit-learn wrote.
-        foreach (var fixture in new[] { "gnb_iris", "knn_iris", "knnreg_diab", "mlpclf_iris", "pipe_minmax_logreg", "pipe_robust_ridge", "pipe_pca_whiten_svc", "svc_rbf_iris", "dtreg_diab", "gbc_iris", "gbr_diab", "hgb_iris", "pipe_columns_idx", "pipe_columns_pd", "pipe_poly_ridge", "pipe_poly_inter_linreg" })
+        foreach (var fixture in new[] { "gnb_iris", "knn_iris", "knnreg_diab", "mlpclf_iris", "pipe_minmax_logreg", "pipe_robust_ridge", "pipe_pca_whiten_svc", "svc_rbf_iris", "dtreg_diab", "gbc_iris", "gbr_diab", "hgb_iris", "pipe_columns_idx", "pipe_columns_pd", "pipe_poly_ridge", "pipe_poly_inter_linreg", "pipe_pca_logreg", "hgb_cat", "pipe_ordinal_dt" })
         {
             Assert.NotNull(new EstimatorFactory().CreatePredictor(JoblibFile.Load(Path.Combine(FixturePaths.Models, fixture + ".joblib"))));
         }
@@ -112,9 +118,20 @@ public sealed class InconsistentFittedArraysTests
         (NdArray a, "keep-one") => Rows(a, 1),
         (NdArray a, "keep-two") => Rows(a, 2),
         (NdArray a, "widen") => Widened(a),
+        (NdArray a, "flatten") => new NdArray(a.DType, [a.Count], a.Data),
+        (PyList l, "keep-one") => new PyList { l[0] },
+        (PyList, "empty") => new PyList(),
+        (_, "feature-99") => Dict(99L, 0L),
         (PyTuple t, "column-past-the-end") => new PyTuple([t[0], t[1], new PyList { 4L, 6L }], t.Depth),
         _ => throw new ArgumentException($"cannot apply {edit} to {value?.GetType().Name}"),
     };
+
+    private static PyDict Dict(object key, object value)
+    {
+        var dict = new PyDict();
+        dict.Set(key, value);
+        return dict;
+    }
 
     // The first <paramref name="rows"/> entries along the first axis.
     private static NdArray Rows(NdArray a, long rows)
