@@ -5,6 +5,12 @@ namespace ServeSharp.Runtimes.Sklearn.Estimators;
 /// <summary>A fitted transformer (scaler, encoder, ...): <c>transform(X)</c>.</summary>
 public interface ITransformer
 {
+    /// <summary>Columns the transformer was fitted on, or null when it takes any number.</summary>
+    int? InputCount => null;
+
+    /// <summary>Columns it gives for <see cref="InputCount"/> input columns, or null when that depends on the input.</summary>
+    int? OutputCount => null;
+
     /// <summary>Transforms <paramref name="x"/>.</summary>
     FeatureFrame Transform(FeatureFrame x);
 }

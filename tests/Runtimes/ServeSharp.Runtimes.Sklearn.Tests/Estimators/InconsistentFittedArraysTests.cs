@@ -42,6 +42,10 @@ public sealed class InconsistentFittedArraysTests
     [InlineData("pipe_pca_logreg.joblib", "PCA", "components_", "flatten", "attribute 'components_' is an array of dtype")]
     [InlineData("svc_rbf_iris.joblib", "SVC", "support_vectors_", "flatten", "expected a 2-D array")]
     [InlineData("pipe_ordinal_dt.joblib", "OrdinalEncoder", "_missing_indices", "feature-99", "a dict from feature index (below")]
+    // Steps of a pipeline that do not chain used to load and then answer every request with a 400 blaming it.
+    [InlineData("pipe_poly_ridge.joblib", "Ridge", "coef_", "drop-row", "step 'ridge' was fitted on 65 features, but step 'polynomialfeatures' before it gives 66")]
+    [InlineData("pipe_minmax_logreg.joblib", "LogisticRegression", "coef_", "drop-column", "step 'logisticregression' was fitted on 12 features, but step 'minmaxscaler' before it gives 13")]
+    [InlineData("pipe_pca_logreg.joblib", "LogisticRegression", "coef_", "drop-column", "step 'logisticregression' was fitted on 4 features, but step 'pca' before it gives 5")]
     public void CreatePredictor_AttributeThatDisagreesWithTheOthers_IsRefused(string fixture, string owner, string attribute, string edit, string expected)
     {
         var graph = JoblibFile.Load(Path.Combine(FixturePaths.Models, fixture));
@@ -118,6 +122,7 @@ public sealed class InconsistentFittedArraysTests
         (NdArray a, "keep-one") => Rows(a, 1),
         (NdArray a, "keep-two") => Rows(a, 2),
         (NdArray a, "widen") => Widened(a),
+        (NdArray a, "drop-column") => WithoutLastColumn(a),
         (NdArray a, "flatten") => new NdArray(a.DType, [a.Count], a.Data),
         (PyList l, "keep-one") => new PyList { l[0] },
         (PyList, "empty") => new PyList(),
@@ -142,6 +147,19 @@ public sealed class InconsistentFittedArraysTests
         var data = Array.CreateInstance(a.Data.GetType().GetElementType()!, rows * perRow);
         Array.Copy(a.Data, data, data.Length);
         return new NdArray(a.DType, shape, data);
+    }
+
+    // A 2-D array without its last column.
+    private static NdArray WithoutLastColumn(NdArray a)
+    {
+        var (rows, columns) = (a.Shape[0], a.Shape[1]);
+        var data = Array.CreateInstance(a.Data.GetType().GetElementType()!, rows * (columns - 1));
+        for (var r = 0; r < rows; r++)
+        {
+            Array.Copy(a.Data, r * columns, data, r * (columns - 1), columns - 1);
+        }
+
+        return new NdArray(a.DType, [rows, columns - 1], data);
     }
 
     // Every value twice along a new, doubled last axis.

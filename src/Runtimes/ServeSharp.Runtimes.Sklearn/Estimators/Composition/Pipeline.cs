@@ -20,6 +20,7 @@ public sealed class Pipeline : IPredictor, ITransformer
         }
 
         var transformers = new List<ITransformer>();
+        var width = new StepWidth(est);
         for (var i = 0; i < steps.Count; i++)
         {
             if (steps[i] is not PyTuple { Count: 2 } step)
@@ -33,17 +34,22 @@ public sealed class Pipeline : IPredictor, ITransformer
                 continue;
             }
 
+            var name = step[0] as string ?? "?";
             if (i < steps.Count - 1)
             {
-                transformers.Add(factory.CreateTransformer(value, depth + 1));
+                var transformer = factory.CreateTransformer(value, depth + 1);
+                width.Next(name, transformer.InputCount, transformer.OutputCount);
+                transformers.Add(transformer);
             }
             else if (factory.IsPredictor(value))
             {
                 _final = factory.CreatePredictor(value, depth + 1);
+                width.Next(name, _final.FeatureCount, null);
             }
             else
             {
                 _finalTransformer = factory.CreateTransformer(value, depth + 1);
+                width.Next(name, _finalTransformer.InputCount, null);
             }
         }
 
@@ -91,4 +97,23 @@ public sealed class Pipeline : IPredictor, ITransformer
 
     private IPredictor Final() =>
         _final ?? throw InferenceException.InvalidInput("this pipeline ends in a transformer and has no predict");
+
+    // The columns flowing between steps, as far as the steps know them: a step fitted on a different number of
+    // columns than the one before it gives would fail every request with an error blaming the request.
+    private sealed class StepWidth(SkObject pipeline)
+    {
+        private int? _width;
+        private string? _from;
+
+        public void Next(string step, int? input, int? output)
+        {
+            if (_width is int given && input is int fitted && fitted != given)
+            {
+                throw pipeline.WrongType("steps", $"steps whose widths agree: step '{step}' was fitted on {fitted} features, but step '{_from}' before it gives {given}");
+            }
+
+            _width = output;
+            _from = step;
+        }
+    }
 }

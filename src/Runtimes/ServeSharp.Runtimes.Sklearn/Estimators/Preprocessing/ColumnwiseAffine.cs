@@ -68,6 +68,12 @@ public sealed class ColumnwiseAffine : ITransformer
     }
 
     /// <inheritdoc />
+    public int? InputCount => _features;
+
+    /// <inheritdoc />
+    public int? OutputCount => _features;
+
+    /// <inheritdoc />
     public FeatureFrame Transform(FeatureFrame x)
     {
         LinearFunction.CheckFeatures(x, _features);

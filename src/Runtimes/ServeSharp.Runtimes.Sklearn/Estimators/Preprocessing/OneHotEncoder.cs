@@ -123,6 +123,12 @@ public sealed class OneHotEncoder : ITransformer
     }
 
     /// <inheritdoc />
+    public int? InputCount => _categories.Length;
+
+    /// <inheritdoc />
+    public int? OutputCount => _width;
+
+    /// <inheritdoc />
     public FeatureFrame Transform(FeatureFrame x)
     {
         LinearFunction.CheckFeatures(x, _categories.Length);

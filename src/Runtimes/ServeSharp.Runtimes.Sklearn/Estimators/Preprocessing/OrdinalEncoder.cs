@@ -40,6 +40,12 @@ public sealed class OrdinalEncoder : ITransformer
     }
 
     /// <inheritdoc />
+    public int? InputCount => _categories.Length;
+
+    /// <inheritdoc />
+    public int? OutputCount => _categories.Length;
+
+    /// <inheritdoc />
     public FeatureFrame Transform(FeatureFrame x)
     {
         LinearFunction.CheckFeatures(x, _categories.Length);

@@ -40,6 +40,12 @@ public sealed class Pca : ITransformer
     }
 
     /// <inheritdoc />
+    public int? InputCount => _features;
+
+    /// <inheritdoc />
+    public int? OutputCount => _outputs;
+
+    /// <inheritdoc />
     public FeatureFrame Transform(FeatureFrame x)
     {
         LinearFunction.CheckFeatures(x, _features);

@@ -76,6 +76,12 @@ public sealed class PolynomialFeatures : ITransformer
     }
 
     /// <inheritdoc />
+    public int? InputCount => _features;
+
+    /// <inheritdoc />
+    public int? OutputCount => _out;
+
+    /// <inheritdoc />
     public FeatureFrame Transform(FeatureFrame x)
     {
         LinearFunction.CheckFeatures(x, _features);

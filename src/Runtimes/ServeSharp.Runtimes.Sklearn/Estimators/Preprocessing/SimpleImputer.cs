@@ -62,6 +62,12 @@ public sealed class SimpleImputer : ITransformer
     }
 
     /// <inheritdoc />
+    public int? InputCount => _features;
+
+    /// <inheritdoc />
+    public int? OutputCount => _textStats is not null ? _features : (_keep?.Length ?? _features) + (_indicatorFeatures?.Length ?? 0);
+
+    /// <inheritdoc />
     public FeatureFrame Transform(FeatureFrame x)
     {
         LinearFunction.CheckFeatures(x, _features);
