@@ -26,6 +26,7 @@ public sealed class LocalPlatform : IAsyncDisposable
     private RevisionAutoscaler? _autoscaler;
     private ModelDownloader? _downloader;
     private Task _reconciling = Task.CompletedTask;
+    private Task _markingNotServed = Task.CompletedTask;
 
     private LocalPlatform()
     {
@@ -68,6 +69,7 @@ public sealed class LocalPlatform : IAsyncDisposable
         }
 
         await _reconciling.ConfigureAwait(false);
+        await _markingNotServed.ConfigureAwait(false);
         _autoscaler?.Dispose();
         for (var i = _owned.Count - 1; i >= 0; i--)
         {
@@ -107,5 +109,7 @@ public sealed class LocalPlatform : IAsyncDisposable
         var address = _api.Urls.First();
         ApiPort = new Uri(address).Port;
         _reconciling = Task.Run(() => reconciler.RunAsync(_stop.Token), CancellationToken.None);
+        var notServed = new Reconciling.NotServedResourceStatus(_store, time, loggerFactory.CreateLogger<Reconciling.NotServedResourceStatus>());
+        _markingNotServed = Task.Run(() => notServed.RunAsync(_stop.Token), CancellationToken.None);
     }
 }

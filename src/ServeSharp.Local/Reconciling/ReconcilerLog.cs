@@ -24,4 +24,7 @@ internal static partial class ReconcilerLog
 
     [LoggerMessage(7, LogLevel.Warning, "Could not restore revision {Revision}: {Message}")]
     public static partial void RestoreFailed(ILogger logger, string revision, string message);
+
+    [LoggerMessage(8, LogLevel.Warning, "{Kind} {Resource} is kept but not served: {Message}")]
+    public static partial void NotServed(ILogger logger, string kind, string resource, string message);
 }
