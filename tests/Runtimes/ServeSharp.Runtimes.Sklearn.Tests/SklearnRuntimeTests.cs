@@ -101,6 +101,19 @@ public sealed class SklearnRuntimeTests
         Assert.StartsWith(path, ex.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>A pipeline's metadata gives the width its first step was fitted on (it used to say -1).</summary>
+    [Theory]
+    [InlineData("pipe_minmax_logreg.joblib", 13)]
+    [InlineData("pipe_pca_whiten_svc.joblib", 4)]
+    [InlineData("pipe_columns_idx.joblib", 6)]
+    [InlineData("pipe_normalizer_logreg.joblib", -1)]
+    public void LoadFile_Pipeline_MetadataGivesTheFeaturesItWasFittedOn(string fixture, long features)
+    {
+        var model = new SklearnRuntime().LoadFile("m", Path.Combine(FixturePaths.Models, fixture), predictProba: false);
+
+        Assert.Equal([-1, features], Assert.Single(model.Metadata.Inputs).Shape);
+    }
+
     [Fact]
     public async Task LoadAsync_PredictProbaSetting_ReturnsProbabilities()
     {

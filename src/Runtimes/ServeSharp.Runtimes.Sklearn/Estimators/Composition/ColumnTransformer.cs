@@ -53,6 +53,9 @@ public sealed class ColumnTransformer : ITransformer
     }
 
     /// <inheritdoc />
+    public int? InputCount => _features;
+
+    /// <inheritdoc />
     public FeatureFrame Transform(FeatureFrame x)
     {
         var byName = x.Names is not null && _featureNames is not null;

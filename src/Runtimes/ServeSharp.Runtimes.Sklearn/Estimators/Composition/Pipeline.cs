@@ -57,7 +57,11 @@ public sealed class Pipeline : IPredictor, ITransformer
     }
 
     /// <inheritdoc />
-    public int? FeatureCount => null;
+    /// <remarks>The first step's: what the pipeline was fitted on.</remarks>
+    public int? FeatureCount => _transformers.Length > 0 ? _transformers[0].InputCount : _final?.FeatureCount ?? _finalTransformer?.InputCount;
+
+    /// <inheritdoc />
+    public int? InputCount => FeatureCount;
 
     /// <inheritdoc />
     public bool HasPredictProba => _final?.HasPredictProba ?? false;
