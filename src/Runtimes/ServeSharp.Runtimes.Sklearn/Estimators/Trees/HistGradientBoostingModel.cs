@@ -224,7 +224,7 @@ public sealed class HistGradientBoostingModel : IPredictor
 
             categories ??= new uint[]?[n];
             var row = (int)bitsetIdx[i];
-            if (row < 0 || (row + 1) * 8 > rawBitsets.Length)
+            if (row < 0 || (row + 1L) * 8 > rawBitsets.Length)
             {
                 throw predictor.WrongType("raw_left_cat_bitsets", $"a row {row} for node {i}");
             }
