@@ -35,6 +35,7 @@ public sealed class MultilayerPerceptron : IPredictor
         {
             throw est.WrongType("intercepts_", "a bias array for each layer of coefs_, as long as its columns");
         }
+
         _hidden = est.String("activation");
         _output = est.String("out_activation_");
         foreach (var a in new[] { _hidden, _output })
