@@ -64,13 +64,15 @@ internal sealed class NotServedResourceStatus(IResourceStore store, TimeProvider
         {
             var current = await store.GetAsync(key, cancellationToken).ConfigureAwait(false);
             var ready = current?["status"]?["conditions"]?.AsArray().FirstOrDefault(c => (string?)c?["type"] == "Ready");
-            if (current is null || ((string?)ready?["reason"] == Reason && (string?)ready?["message"] == message))
+            if (current is null || ((string?)ready?["reason"] == Reason && (string?)ready?["message"] == message
+                && current["status"]?["observedGeneration"]?.ToJsonString() == current["metadata"]?["generation"]?.ToJsonString()))
             {
                 return;
             }
 
             current["status"] = new JsonObject
             {
+                ["observedGeneration"] = current["metadata"]?["generation"]?.DeepClone(),
                 ["conditions"] = new JsonArray(new JsonObject
                 {
                     ["type"] = "Ready",

@@ -31,6 +31,7 @@ public sealed class NotServedResourceStatusTests : IAsyncLifetime
 
         Assert.Equal(NotServedResourceStatus.Message("TrainedModel"), (string?)Ready(tm)!["message"]);
         Assert.Equal(NotServedResourceStatus.Message("InferenceGraph"), (string?)Ready(graph)!["message"]);
+        Assert.Equal(tm["metadata"]!["generation"]!.ToJsonString(), tm["status"]!["observedGeneration"]!.ToJsonString());
 
         // Marking is done once: the status write's own watch event does not cause another write.
         var version = (string?)tm["metadata"]!["resourceVersion"];
