@@ -88,6 +88,33 @@ public sealed class InconsistentFittedArraysTests
         Assert.Equal(want, Assert.Single(response.Outputs).GetData<long>());
     }
 
+    /// <summary>
+    /// A KD-tree whose first leaf reaches one position into the next leaf's range (or stops one short of its own):
+    /// every index stays in bounds, so it loaded, and then a sample counted twice among the neighbours (or never).
+    /// </summary>
+    [Theory]
+    [InlineData(1, 8)]
+    [InlineData(-1, 8)]
+    [InlineData(1, 0)]
+    public void CreatePredictor_KdTreeLeavesThatOverlapOrLeaveAGap_AreRefused(int change, int fieldOffset)
+    {
+        var graph = JoblibFile.Load(Path.Combine(FixturePaths.Models, "knn_iris.joblib"));
+        var knn = Find(graph, "KNeighborsClassifier")!;
+        Assert.Equal("kd_tree", knn.Attributes["_fit_method"]);
+        var nodes = (NdArray)((PyTuple)((PyInstance)knn.Attributes["_tree"]!).State!)[2]!;
+        var leaf = Array.FindIndex(nodes.FieldAsDoubles("is_leaf"), v => v != 0);
+        var field = fieldOffset == 0 ? "idx_start" : "idx_end";
+        var before = nodes.FieldAsDoubles(field)[leaf];
+        var record = (byte[])nodes.Data;
+        var at = (leaf * nodes.DType.ItemSize) + fieldOffset;
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(record.AsSpan(at), (long)before + change);
+        Assert.Equal(before + change, nodes.FieldAsDoubles(field)[leaf]);
+
+        var ex = Assert.Throws<SklearnModelException>(() => new EstimatorFactory().CreatePredictor(graph));
+
+        Assert.Contains("a KD-tree whose nodes, bounds and indices fit _fit_X", ex.Message, StringComparison.Ordinal);
+    }
+
     // The first instance of class <paramref name="name"/> in the object graph, depth first.
     private static PyInstance? Find(object? node, string name) => node switch
     {

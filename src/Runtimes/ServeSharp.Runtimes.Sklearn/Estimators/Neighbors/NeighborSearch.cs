@@ -84,7 +84,58 @@ internal sealed class NeighborSearch
             }
         }
 
-        return true;
+        return LeavesSplitEverySampleOnce();
+    }
+
+    // sklearn's idx_array holds every sample once and the leaves reached from the root split it: a tree whose leaves
+    // covered a sample twice or not at all would load fine and then answer with wrong neighbours.
+    private bool LeavesSplitEverySampleOnce()
+    {
+        var (indices, starts, ends, leaves) = (_idxArray!, _idxStart!, _idxEnd!, _isLeaf!);
+        if (indices.Length != Samples)
+        {
+            return false;
+        }
+
+        var sampleSeen = new bool[Samples];
+        foreach (var i in indices)
+        {
+            if (sampleSeen[i])
+            {
+                return false;
+            }
+
+            sampleSeen[i] = true;
+        }
+
+        // Children (2i+1, 2i+2) always come after their parent, so the walk ends.
+        var covered = new bool[indices.Length];
+        var coveredCount = 0L;
+        var pending = new Stack<int>();
+        pending.Push(0);
+        while (pending.Count > 0)
+        {
+            var node = pending.Pop();
+            if (leaves[node] == 0)
+            {
+                pending.Push((2 * node) + 1);
+                pending.Push((2 * node) + 2);
+                continue;
+            }
+
+            for (var position = starts[node]; position < ends[node]; position++)
+            {
+                if (covered[position])
+                {
+                    return false;
+                }
+
+                covered[position] = true;
+                coveredCount++;
+            }
+        }
+
+        return coveredCount == indices.Length;
     }
 
     public int Samples { get; }
