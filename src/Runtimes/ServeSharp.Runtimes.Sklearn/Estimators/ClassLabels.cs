@@ -62,6 +62,12 @@ public sealed class ClassLabels
     /// <summary>Number of classes.</summary>
     public int Count { get; }
 
+    /// <summary>
+    /// The columns a scikit-learn classifier's decision values have for these classes (coef_ rows, output units,
+    /// trees per boosting stage): one for two classes (the second class's score), else one per class.
+    /// </summary>
+    public int DecisionColumns => Count == 2 ? 1 : Count;
+
     /// <summary>The label at each index, as a tensor of shape [n].</summary>
     public Tensor Take(int[] indices, string name)
     {

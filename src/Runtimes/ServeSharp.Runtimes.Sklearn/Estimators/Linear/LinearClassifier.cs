@@ -28,15 +28,14 @@ public sealed class LinearClassifier : IPredictor
             },
             _ => ProbabilityRule.None,
         };
-        var expectedOutputs = _classes.Count == 2 ? 1 : _classes.Count;
         if (_classes.Count < 2)
         {
             throw est.WrongType("classes_", "at least 2 classes");
         }
 
-        if (_f.Outputs != expectedOutputs)
+        if (_f.Outputs != _classes.DecisionColumns)
         {
-            throw est.WrongType("coef_", $"{expectedOutputs} rows for {_classes.Count} classes");
+            throw est.WrongType("coef_", $"{_classes.DecisionColumns} rows for {_classes.Count} classes");
         }
     }
 

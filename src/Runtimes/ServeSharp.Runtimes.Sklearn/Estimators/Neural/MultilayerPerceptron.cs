@@ -49,9 +49,9 @@ public sealed class MultilayerPerceptron : IPredictor
         if (classifier)
         {
             _classes = new ClassLabels(est.Array("classes_"), est.ClassName);
-            if (_classes.Count < 2 || _sizes[^1] != (_classes.Count == 2 ? 1 : _classes.Count))
+            if (_classes.Count < 2 || _sizes[^1] != _classes.DecisionColumns)
             {
-                throw est.WrongType("coefs_", $"an output layer of {(_classes.Count == 2 ? 1 : _classes.Count)} unit(s) for {_classes.Count} classes (at least 2)");
+                throw est.WrongType("coefs_", $"an output layer of {_classes.DecisionColumns} unit(s) for {_classes.Count} classes (at least 2)");
             }
         }
     }

@@ -40,10 +40,9 @@ public sealed class GradientBoostingModel : IPredictor
         if (classifier)
         {
             _classes = new ClassLabels(est.Array("classes_"), est.ClassName);
-            var expected = _classes.Count == 2 ? 1 : _classes.Count;
-            if (_classes.Count < 2 || _k != expected)
+            if (_classes.Count < 2 || _k != _classes.DecisionColumns)
             {
-                throw est.WrongType("estimators_", $"{expected} tree(s) per stage for {_classes.Count} classes (at least 2)");
+                throw est.WrongType("estimators_", $"{_classes.DecisionColumns} tree(s) per stage for {_classes.Count} classes (at least 2)");
             }
         }
         else if (_k != 1)

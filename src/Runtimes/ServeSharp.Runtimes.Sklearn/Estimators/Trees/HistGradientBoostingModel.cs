@@ -33,10 +33,9 @@ public sealed class HistGradientBoostingModel : IPredictor
         if (classifier)
         {
             _classes = new ClassLabels(est.Array("classes_"), est.ClassName);
-            var expected = _classes.Count == 2 ? 1 : _classes.Count;
-            if (_classes.Count < 2 || _k != expected)
+            if (_classes.Count < 2 || _k != _classes.DecisionColumns)
             {
-                throw est.WrongType("n_trees_per_iteration_", $"{expected} for {_classes.Count} classes (at least 2)");
+                throw est.WrongType("n_trees_per_iteration_", $"{_classes.DecisionColumns} for {_classes.Count} classes (at least 2)");
             }
         }
         else if (_k != 1)
