@@ -672,28 +672,8 @@ public sealed partial class InferenceServiceReconciler : IAsyncDisposable
     [System.Text.RegularExpressions.GeneratedRegex(@"^/v1/models/[\w-]+:explain$")]
     private static partial System.Text.RegularExpressions.Regex ExplainPath();
 
-    private async Task WriteStatusAsync(ResourceKey key, JsonNode statusNode, CancellationToken cancellationToken)
-    {
-        for (var attempt = 0; attempt < 5; attempt++)
-        {
-            var current = await _store.GetAsync(key, cancellationToken).ConfigureAwait(false);
-            if (current is null || JsonNode.DeepEquals(current["status"], statusNode))
-            {
-                return;
-            }
-
-            current["status"] = statusNode.DeepClone();
-            try
-            {
-                await _store.ReplaceStatusAsync(key, current, cancellationToken).ConfigureAwait(false);
-                return;
-            }
-            catch (ResourceStoreException e) when (e.Reason == StoreErrorReason.Conflict)
-            {
-                // Spec changed meanwhile; its own event re-queues the service.
-            }
-        }
-    }
+    private Task WriteStatusAsync(ResourceKey key, JsonNode statusNode, CancellationToken cancellationToken) =>
+        _store.UpdateStatusAsync(key, current => JsonNode.DeepEquals(current["status"], statusNode) ? null : statusNode.DeepClone(), cancellationToken);
 
     private async Task TeardownAsync(string ns, string name, ServiceState state)
     {

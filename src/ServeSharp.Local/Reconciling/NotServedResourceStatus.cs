@@ -60,38 +60,34 @@ internal sealed class NotServedResourceStatus(IResourceStore store, TimeProvider
     {
         var key = new ResourceKey(type, ObjectMeta.Namespace(obj)!, ObjectMeta.Name(obj)!);
         var message = Message(type.Kind);
-        for (var attempt = 0; attempt < 5; attempt++)
+        if (await store.UpdateStatusAsync(key, current => Status(current, message), cancellationToken).ConfigureAwait(false))
         {
-            var current = await store.GetAsync(key, cancellationToken).ConfigureAwait(false);
-            var ready = current?["status"]?["conditions"]?.AsArray().FirstOrDefault(c => (string?)c?["type"] == "Ready");
-            if (current is null || ((string?)ready?["reason"] == Reason && (string?)ready?["message"] == message
-                && current["status"]?["observedGeneration"]?.ToJsonString() == current["metadata"]?["generation"]?.ToJsonString()))
-            {
-                return;
-            }
-
-            current["status"] = new JsonObject
-            {
-                ["observedGeneration"] = current["metadata"]?["generation"]?.DeepClone(),
-                ["conditions"] = new JsonArray(new JsonObject
-                {
-                    ["type"] = "Ready",
-                    ["status"] = "False",
-                    ["lastTransitionTime"] = time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
-                    ["reason"] = Reason,
-                    ["message"] = message,
-                }),
-            };
-            try
-            {
-                await store.ReplaceStatusAsync(key, current, cancellationToken).ConfigureAwait(false);
-                ReconcilerLog.NotServed(logger, type.Kind, $"{key.Namespace}/{key.Name}", message);
-                return;
-            }
-            catch (ResourceStoreException e) when (e.Reason == StoreErrorReason.Conflict)
-            {
-                // Changed meanwhile: read it again.
-            }
+            ReconcilerLog.NotServed(logger, type.Kind, $"{key.Namespace}/{key.Name}", message);
         }
+    }
+
+    // The NotSupportedLocally status for this generation, or null when the resource already has it.
+    private JsonObject? Status(JsonObject current, string message)
+    {
+        var ready = current["status"]?["conditions"]?.AsArray().FirstOrDefault(c => (string?)c?["type"] == "Ready");
+        var generation = current["metadata"]?["generation"];
+        if ((string?)ready?["reason"] == Reason && (string?)ready?["message"] == message
+            && current["status"]?["observedGeneration"]?.ToJsonString() == generation?.ToJsonString())
+        {
+            return null;
+        }
+
+        return new JsonObject
+        {
+            ["observedGeneration"] = generation?.DeepClone(),
+            ["conditions"] = new JsonArray(new JsonObject
+            {
+                ["type"] = "Ready",
+                ["status"] = "False",
+                ["lastTransitionTime"] = time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+                ["reason"] = Reason,
+                ["message"] = message,
+            }),
+        };
     }
 }
